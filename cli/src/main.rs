@@ -1,0 +1,42 @@
+//! `mesh-rewrite`: a thin face over the core crate. Reads files, parses arguments, prints.
+
+mod files;
+mod parse_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mesh-rewrite", version, about = "Parse Mesh and rewrite registry lookups to be cluster-aware")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse .mpl files and report syntax errors.
+    Parse(parse_cmd::Args),
+}
+
+/// Exit codes shared by every subcommand.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FOUND: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Parse(args) => parse_cmd::run(args),
+    };
+    ExitCode::from(code)
+}

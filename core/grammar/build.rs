@@ -1,0 +1,26 @@
+//! Compiles the generated parser and the external scanner.
+//! For wasm32-unknown-unknown there is no libc: tree-sitter-language ships the
+//! headers of the small C subset that tree-sitter itself provides in wasm.
+fn main() {
+    let src = std::path::Path::new("src");
+    let mut build = cc::Build::new();
+    build
+        .std("c11")
+        .include(src)
+        .flag_if_supported("-Wno-unused-parameter")
+        .flag_if_supported("-Wno-unused-but-set-variable")
+        .flag_if_supported("-Wno-trigraphs")
+        // A libc call that wasm lacks would silently become an `env` import and break the page.
+        .flag("-Werror=implicit-function-declaration");
+    if std::env::var("TARGET").unwrap_or_default() == "wasm32-unknown-unknown" {
+        let headers = std::env::var("DEP_TREE_SITTER_LANGUAGE_WASM_HEADERS")
+            .expect("tree-sitter-language sets DEP_TREE_SITTER_LANGUAGE_WASM_HEADERS for wasm32");
+        build.include(headers);
+    }
+    for file in ["parser.c", "scanner.c"] {
+        let path = src.join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        build.file(path);
+    }
+    build.compile("tree-sitter-mesh");
+}

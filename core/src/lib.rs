@@ -1,0 +1,6 @@
+//! mesh-rewrite: the engine behind the playground and the CLI.
+//!
+//! Data flows one way: `parse` → `rewrite` → `diff` / `simulate` / `permalink`.
+//! No browser and no file system here: callers hand in text and get values back.
+
+pub mod parse;

@@ -1,0 +1,223 @@
+//! Stage 1: source text → syntax tree + syntax diagnostics a person can read.
+
+use serde::Serialize;
+use tree_sitter::{Node, Parser, Point, Tree};
+
+/// A position in a source file: 1-based line, 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of `byte` in `source`. Columns count characters, not bytes,
+    /// so a person and an editor agree on them.
+    pub fn of(source: &str, point: Point) -> Position {
+        let line_start = source[..byte_at(source, point)].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = (line_start + point.column).min(source.len());
+        let column = source.get(line_start..line_end).map_or(point.column, |s| s.chars().count());
+        Position { line: point.row + 1, column: column + 1 }
+    }
+}
+
+fn byte_at(source: &str, point: Point) -> usize {
+    let mut offset = 0;
+    for _ in 0..point.row {
+        match source[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return source.len(),
+        }
+    }
+    (offset + point.column).min(source.len())
+}
+
+/// One syntax error: where it is and what is wrong, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub message: String,
+}
+
+/// A parsed file: its text, its tree and its syntax errors (in source order).
+pub struct Parsed {
+    source: String,
+    tree: Tree,
+    errors: Vec<SyntaxError>,
+}
+
+/// A tree-sitter parser for Mesh.
+pub fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_mesh::LANGUAGE.into())
+        .expect("the bundled Mesh grammar matches the tree-sitter runtime");
+    parser
+}
+
+/// Parses Mesh source text.
+pub fn parse(source: &str) -> Parsed {
+    Parsed::new(source.to_owned(), &mut new_parser(), None)
+}
+
+impl Parsed {
+    /// Parses `source`; with `old` (already edited to match), tree-sitter reuses unchanged subtrees.
+    pub fn new(source: String, parser: &mut Parser, old: Option<&Tree>) -> Parsed {
+        let tree = parser
+            .parse(&source, old)
+            .expect("a parser with a language and no timeout always yields a tree");
+        let errors = syntax_errors(&source, &tree);
+        Parsed { source, tree, errors }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The text of `node`.
+    pub fn text(&self, node: Node) -> &str {
+        &self.source[node.byte_range()]
+    }
+
+    /// The S-expression of the whole tree, as `tree-sitter parse` prints it.
+    pub fn sexp(&self) -> String {
+        self.tree.root_node().to_sexp()
+    }
+}
+
+/// Every ERROR and MISSING node, outermost only, as a message a person understands.
+fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
+    let mut errors = Vec::new();
+    let root = tree.root_node();
+    if !root.has_error() {
+        return errors;
+    }
+    let mut cursor = root.walk();
+    let mut descend = true;
+    loop {
+        let node = cursor.node();
+        let reported = if node.is_missing() {
+            errors.push(error_at(source, node, format!("missing {}", describe_kind(node))));
+            true
+        } else if node.is_error() {
+            errors.push(error_at(source, node, unexpected(source, node)));
+            true
+        } else {
+            false
+        };
+        if descend && !reported && node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        descend = true;
+        if cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return errors;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
+fn error_at(source: &str, node: Node, message: String) -> SyntaxError {
+    let pos = Position::of(source, node.start_position());
+    SyntaxError {
+        line: pos.line,
+        column: pos.column,
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
+        message,
+    }
+}
+
+/// Names what an ERROR node holds: its first token, or the end of the file.
+fn unexpected(source: &str, error: Node) -> String {
+    let mut node = error;
+    while let Some(child) = node.child(0) {
+        node = child;
+    }
+    let text = source[node.byte_range()].trim();
+    if text.is_empty() {
+        if error.end_byte() >= source.trim_end().len() {
+            return "unexpected end of file".to_owned();
+        }
+        return "unexpected end of line".to_owned();
+    }
+    let first_line = text.lines().next().unwrap_or(text);
+    let shown: String = first_line.chars().take(24).collect();
+    let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+    format!("unexpected `{shown}{ellipsis}`")
+}
+
+/// How a person names a node kind: keywords and punctuation in backticks, named kinds in words.
+fn describe_kind(node: Node) -> String {
+    let kind = node.kind();
+    if node.is_named() {
+        match kind {
+            "_newline" | "newline" => "end of line".to_owned(),
+            _ => kind.trim_start_matches('_').replace('_', " "),
+        }
+    } else {
+        format!("`{kind}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_source_has_no_errors() {
+        let parsed = parse("fn main() do\n  println(\"hi\")\nend\n");
+        assert_eq!(parsed.errors(), &[]);
+        assert!(parsed.sexp().starts_with("(source_file"));
+    }
+
+    #[test]
+    fn missing_end_is_named() {
+        let parsed = parse("fn main() do\n  println(\"hi\")\n");
+        let messages: Vec<_> = parsed.errors().iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("`end`") || m.contains("end of file")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn stray_paren_is_unexpected() {
+        let parsed = parse("fn main() do\n  println(\"hi\"))\nend\n");
+        assert_eq!(parsed.errors().len(), 1, "{:?}", parsed.errors());
+        let e = &parsed.errors()[0];
+        assert_eq!((e.line, e.column, e.message.as_str()), (2, 15, "unexpected `)`"));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let source = "let é = 1\nlet x = é)\n";
+        let point = Point { row: 1, column: "let x = é".len() };
+        assert_eq!(Position::of(source, point), Position { line: 2, column: 10 });
+    }
+}
