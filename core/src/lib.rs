@@ -4,3 +4,4 @@
 //! No browser and no file system here: callers hand in text and get values back.
 
 pub mod parse;
+pub mod rewrite;
