@@ -4,4 +4,5 @@
 //! No browser and no file system here: callers hand in text and get values back.
 
 pub mod parse;
+pub mod permalink;
 pub mod rewrite;

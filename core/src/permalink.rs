@@ -1,0 +1,250 @@
+//! Permalinks: a whole playground state in a URL fragment.
+//!
+//! `v1.` + base64url(raw DEFLATE(postcard(StateV1))). The wire structs below are frozen:
+//! a later format gets a new prefix and a new decoder, so links made today keep opening.
+//! Decoding never trusts the input: sizes are capped before and during decompression.
+
+use crate::rewrite::rule::{HelperForm, Rule};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Fragments longer than this are refused before decoding (a 50 MB payload compresses to far less).
+pub const MAX_FRAGMENT_LEN: usize = 16 * 1024 * 1024;
+/// The most a fragment may expand to.
+pub const MAX_EXPANDED: usize = 50 * 1024 * 1024;
+
+/// Everything a link restores.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// Files with project-relative paths, in the order the user sees them.
+    pub files: Vec<(String, String)>,
+    pub rule: Rule,
+    pub selected: Option<String>,
+    /// The page's view mode (`unified`, `split`, `project`, …); opaque here.
+    pub view: String,
+    pub simulation: Simulation,
+}
+
+/// The simulator panel's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Simulation {
+    pub scenario: String,
+    pub seed: u64,
+    pub step: u32,
+    pub remote_calls_work: bool,
+}
+
+impl Default for Simulation {
+    fn default() -> Simulation {
+        Simulation { scenario: "late-join".into(), seed: 1, step: 0, remote_calls_work: false }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// The fragment does not start with a known `vN.` prefix.
+    UnknownVersion(String),
+    TooLong(usize),
+    NotBase64,
+    /// The compressed data is damaged or truncated.
+    Corrupt,
+    TooLarge,
+    /// Decompressed fine but does not hold a state (wrong shape, bad UTF-8).
+    Malformed,
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            LinkError::UnknownVersion(v) if v.is_empty() => {
+                write!(f, "this link holds no playground state (expected it to start with `v1.`)")
+            }
+            LinkError::UnknownVersion(v) => write!(
+                f,
+                "this link was made by a different version of the playground (`{v}`); this page reads `v1` links"
+            ),
+            LinkError::TooLong(n) => write!(f, "this link is too long to open ({n} characters)"),
+            LinkError::NotBase64 => write!(f, "this link is damaged: it has characters a link cannot hold"),
+            LinkError::Corrupt => write!(f, "this link is damaged or cut short: its data does not decompress"),
+            LinkError::TooLarge => write!(f, "this link expands to more than 50 MB; it was not opened"),
+            LinkError::Malformed => write!(f, "this link is damaged: its data is not a playground state"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The link fragment (without `#`) for `state`.
+pub fn encode(state: &State) -> String {
+    let wire = StateV1::from(state);
+    let bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
+    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
+    format!("v1.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// The state in a link fragment (with or without the leading `#`).
+pub fn decode(fragment: &str) -> Result<State, LinkError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment.len() > MAX_FRAGMENT_LEN {
+        return Err(LinkError::TooLong(fragment.len()));
+    }
+    let Some(payload) = fragment.strip_prefix("v1.") else {
+        let version = fragment.split('.').next().filter(|v| v.len() <= 8 && fragment.contains('.'));
+        return Err(LinkError::UnknownVersion(version.unwrap_or("").to_owned()));
+    };
+    let packed = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|_| LinkError::NotBase64)?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_EXPANDED).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+            _ => LinkError::Corrupt,
+        }
+    })?;
+    let (wire, rest): (StateV1, _) = postcard::take_from_bytes(&bytes).map_err(|_| LinkError::Malformed)?;
+    if !rest.is_empty() {
+        return Err(LinkError::Malformed);
+    }
+    Ok(wire.into())
+}
+
+// ---- v1 wire format: frozen ----
+
+#[derive(Serialize, Deserialize)]
+struct StateV1 {
+    files: Vec<(String, String)>,
+    rule: RuleV1,
+    selected: Option<String>,
+    view: String,
+    simulation: (String, u64, u32, bool),
+}
+
+#[derive(Serialize, Deserialize)]
+struct RuleV1 {
+    registry_name: String,
+    helper_name: String,
+    helper_file: String,
+    excluded_files: Vec<String>,
+    stay_local: Vec<String>,
+    expected_counts: Vec<(String, u32)>,
+    /// 0 plan, 1 node-mode, 2 custom.
+    helper_form: u8,
+    custom_helper: String,
+}
+
+impl From<&State> for StateV1 {
+    fn from(s: &State) -> StateV1 {
+        let r = &s.rule;
+        StateV1 {
+            files: s.files.clone(),
+            rule: RuleV1 {
+                registry_name: r.registry_name.clone(),
+                helper_name: r.helper_name.clone(),
+                helper_file: r.helper_file.clone(),
+                excluded_files: r.excluded_files.clone(),
+                stay_local: r.stay_local.clone(),
+                expected_counts: r.expected_counts.iter().map(|(p, n)| (p.clone(), *n as u32)).collect(),
+                helper_form: match r.helper_form {
+                    HelperForm::Plan => 0,
+                    HelperForm::NodeMode => 1,
+                    HelperForm::Custom => 2,
+                },
+                custom_helper: r.custom_helper.clone(),
+            },
+            selected: s.selected.clone(),
+            view: s.view.clone(),
+            simulation: (
+                s.simulation.scenario.clone(),
+                s.simulation.seed,
+                s.simulation.step,
+                s.simulation.remote_calls_work,
+            ),
+        }
+    }
+}
+
+impl From<StateV1> for State {
+    fn from(w: StateV1) -> State {
+        let r = w.rule;
+        State {
+            files: w.files,
+            rule: Rule {
+                registry_name: r.registry_name,
+                helper_name: r.helper_name,
+                helper_file: r.helper_file,
+                excluded_files: r.excluded_files,
+                stay_local: r.stay_local,
+                expected_counts: r.expected_counts.into_iter().map(|(p, n)| (p, n as usize)).collect::<BTreeMap<_, _>>(),
+                helper_form: match r.helper_form {
+                    1 => HelperForm::NodeMode,
+                    2 => HelperForm::Custom,
+                    _ => HelperForm::Plan,
+                },
+                custom_helper: r.custom_helper,
+            },
+            selected: w.selected,
+            view: w.view,
+            simulation: Simulation {
+                scenario: w.simulation.0,
+                seed: w.simulation.1,
+                step: w.simulation.2,
+                remote_calls_work: w.simulation.3,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> State {
+        State {
+            files: vec![
+                ("api/helpers.mpl".into(), "pub fn a() do\n  1\nend\n".into()),
+                ("main.mpl".into(), "fn main() do\n  a()\nend\n".into()),
+            ],
+            rule: Rule { helper_form: HelperForm::NodeMode, ..Rule::default() },
+            selected: Some("main.mpl".into()),
+            view: "split".into(),
+            simulation: Simulation { scenario: "owner-down".into(), seed: 7, step: 3, remote_calls_work: true },
+        }
+    }
+
+    #[test]
+    fn round_trip_restores_everything() {
+        let link = encode(&sample());
+        assert!(link.starts_with("v1."));
+        assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_eq!(decode(&link), Ok(sample()));
+        assert_eq!(decode(&format!("#{link}")), Ok(sample()));
+    }
+
+    #[test]
+    fn hostile_fragments_are_named() {
+        assert_eq!(decode("hello"), Err(LinkError::UnknownVersion(String::new())));
+        assert_eq!(decode("v9.AAAA"), Err(LinkError::UnknownVersion("v9".into())));
+        assert_eq!(decode("v1.!!!"), Err(LinkError::NotBase64));
+        let link = encode(&sample());
+        assert_eq!(decode(&link[..link.len() / 2]), Err(LinkError::Corrupt));
+        let not_state = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&[0xff; 40], 6));
+        assert_eq!(decode(&format!("v1.{not_state}")), Err(LinkError::Malformed));
+    }
+
+    #[test]
+    fn decompression_bombs_stop_at_the_cap() {
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; MAX_EXPANDED + 1], 10);
+        let link = format!("v1.{}", URL_SAFE_NO_PAD.encode(bomb));
+        assert!(link.len() < 200_000, "{}", link.len());
+        assert_eq!(decode(&link), Err(LinkError::TooLarge));
+    }
+
+    #[test]
+    fn messages_say_what_happened() {
+        assert_eq!(
+            LinkError::TooLarge.to_string(),
+            "this link expands to more than 50 MB; it was not opened"
+        );
+    }
+}
