@@ -1,0 +1,5 @@
+//! The page's panels, one small component per module.
+
+pub mod diagnostics;
+pub mod editor;
+pub mod tree_view;

@@ -1,0 +1,125 @@
+//! Installs what a task needs and is missing, saying what and why. Pinned versions live here.
+
+use crate::run::{cmd, found, output, root, status, Result};
+
+pub const TREE_SITTER: &str = "0.27.1";
+/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+pub const WASM_BINDGEN: &str = "0.2.130";
+pub const TRUNK: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Binaries from Debian packages: (binary, package, why).
+const APT: &[(&str, &str, &str)] = &[
+    ("clang", "clang", "compiles the grammar's C code for wasm32"),
+    ("llvm-ar", "llvm", "archives the wasm32 C objects (used by the cc crate)"),
+    ("wasm-objdump", "wabt", "checks the shipped wasm has no `env` imports"),
+    ("chromium", "chromium", "headless browser for wasm and end-to-end tests"),
+    ("chromedriver", "chromium-driver", "drives Chromium for wasm-bindgen-test"),
+    ("node", "nodejs", "runs the end-to-end tests and npm's wasm-opt"),
+    ("npm", "npm", "installs playwright-core and binaryen (wasm-opt 132)"),
+];
+
+pub fn wasm_target() -> Result {
+    let installed = output(&mut cmd("rustup", &["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("xtask: installing Rust target {WASM_TARGET}: the page and the wasm tests are built for it");
+    status(&mut cmd("rustup", &["target", "add", WASM_TARGET]))
+}
+
+/// Installs the Debian packages whose binaries are missing, all in one apt run.
+pub fn apt(binaries: &[&str]) -> Result {
+    let missing: Vec<_> = APT
+        .iter()
+        .filter(|(bin, _, _)| binaries.contains(bin) && !found(bin))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    for (bin, pkg, why) in &missing {
+        println!("xtask: installing apt package {pkg}: `{bin}` is missing; it {why}");
+    }
+    let sudo = output(&mut cmd("id", &["-u"])).is_some_and(|uid| uid.trim() != "0");
+    let run = |args: &[&str]| {
+        let mut c = if sudo { cmd("sudo", &[]) } else { cmd(args[0], &[]) };
+        c.args(if sudo { args } else { &args[1..] });
+        c.env("DEBIAN_FRONTEND", "noninteractive");
+        status(&mut c)
+    };
+    run(&["apt-get", "update"])?;
+    let mut install = vec!["apt-get", "install", "-y", "--no-install-recommends"];
+    install.extend(missing.iter().map(|(_, pkg, _)| *pkg));
+    run(&install)
+}
+
+/// `cargo install`s `krate` at `version` unless `bin --version` already reports it.
+fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool, why: &str) -> Result {
+    let current = output(&mut cmd(bin, &["--version"]));
+    if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
+        return Ok(());
+    }
+    let state = match current {
+        Some(v) => format!("found {}", v.trim()),
+        None => "missing".to_owned(),
+    };
+    println!("xtask: installing {krate} {version} ({state}): {why}");
+    let mut args = vec!["install", krate, "--version", version];
+    if locked {
+        args.push("--locked");
+    }
+    status(&mut cmd("cargo", &args))
+}
+
+pub fn tree_sitter() -> Result {
+    apt(&["clang"])?;
+    cargo_tool("tree-sitter", "tree-sitter-cli", TREE_SITTER, true, "runs the grammar's corpus tests")
+}
+
+/// wasm-bindgen-cli also provides wasm-bindgen-test-runner. Its own lock file is
+/// older than our toolchain allows, hence no --locked.
+pub fn wasm_bindgen() -> Result {
+    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", WASM_BINDGEN, false, "must match the wasm-bindgen crate exactly")
+}
+
+pub fn trunk() -> Result {
+    cargo_tool("trunk", "trunk", TRUNK, true, "builds and serves the page")
+}
+
+/// `npm ci` in tests/ when node_modules is missing or older than the lock file.
+pub fn node_modules() -> Result {
+    apt(&["node", "npm"])?;
+    let dir = root().join("tests");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&stamp), modified(&dir.join("package-lock.json"))) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    };
+    if !fresh {
+        println!("xtask: running `npm ci` in tests/: playwright-core drives the browser tests, binaryen provides wasm-opt 132");
+        let mut c = cmd("npm", &["ci", "--no-audit", "--no-fund"]);
+        status(c.current_dir(&dir))?;
+    }
+    let version = output(&mut cmd("wasm-opt", &["--version"])).unwrap_or_default();
+    if !version.contains("version 132") {
+        return Err(format!("wasm-opt on the tool PATH is `{}`, expected version 132 from tests/node_modules", version.trim()));
+    }
+    Ok(())
+}
+
+/// Everything `trunk build`/`trunk serve` needs.
+pub fn page() -> Result {
+    wasm_target()?;
+    apt(&["clang", "llvm-ar"])?;
+    wasm_bindgen()?;
+    trunk()?;
+    node_modules()
+}
+
+/// Everything `cargo xtask test` needs.
+pub fn all() -> Result {
+    tree_sitter()?;
+    apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm"])?;
+    page()
+}

@@ -1,0 +1,38 @@
+//! `cargo xtask <task>`: the project's tasks, each installing what it needs first.
+
+mod bench;
+mod ensure;
+mod run;
+mod serve;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  serve          build the page and serve it at http://127.0.0.1:8080 (trunk serve)
+  test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
+                 release build of the page, end-to-end browser tests
+  bench [NAME..] native benchmarks (parse throughput in MB/s)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve::run(rest),
+        Some("test") => test::run(rest),
+        Some("bench") => bench::run(rest),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Running commands: echo them, fail with a message that names them, time steps.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the repository")
+        .to_path_buf()
+}
+
+/// Builds a command for `program args…`, run from the repository root with `tool_path()` as PATH.
+pub fn cmd(program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args).current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+/// PATH with the project's pinned tools first: npm's wasm-opt 132 (Debian's binaryen
+/// corrupts output) and cargo's bin dir (where tree-sitter, wasm-bindgen and trunk land).
+pub fn tool_path() -> String {
+    let mut dirs = vec![root().join("tests/node_modules/.bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))
+    }) {
+        dirs.push(home.join("bin"));
+    }
+    let mut path: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    path.push(std::env::var("PATH").unwrap_or_default());
+    path.join(":")
+}
+
+fn describe(c: &Command) -> String {
+    let mut s = c.get_program().to_string_lossy().into_owned();
+    for a in c.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// Runs `c` with inherited output; a non-zero exit is an error naming the command.
+pub fn status(c: &mut Command) -> Result {
+    let shown = describe(c);
+    println!("$ {shown}");
+    let st = c.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({st})"))
+    }
+}
+
+/// Runs `c` quietly and returns its stdout, or None if it cannot start or fails.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Whether `program` can be started (looked up on `tool_path()`).
+pub fn found(program: &str) -> bool {
+    tool_path()
+        .split(':')
+        .any(|dir| !dir.is_empty() && Path::new(dir).join(program).is_file())
+}
+
+/// Named steps with their wall times, printed as a table at the end.
+#[derive(Default)]
+pub struct Steps {
+    done: Vec<(String, Duration)>,
+}
+
+impl Steps {
+    pub fn step(&mut self, name: &str, f: impl FnOnce() -> Result) -> Result {
+        println!("\n==> {name}");
+        let start = Instant::now();
+        let result = f();
+        let took = start.elapsed();
+        self.done.push((name.to_owned(), took));
+        match result {
+            Ok(()) => {
+                println!("<== {name}: ok in {:.1}s", took.as_secs_f64());
+                Ok(())
+            }
+            Err(e) => {
+                self.print();
+                Err(format!("step `{name}` failed: {e}"))
+            }
+        }
+    }
+
+    pub fn print(&self) {
+        println!("\nstep timings:");
+        let total: Duration = self.done.iter().map(|(_, d)| *d).sum();
+        for (name, d) in &self.done {
+            println!("  {:>7.1}s  {name}", d.as_secs_f64());
+        }
+        println!("  {:>7.1}s  total", total.as_secs_f64());
+    }
+}

@@ -1,0 +1,182 @@
+//! `cargo xtask test [STEP...]`: every check CI runs, in order, stopping at the first failure.
+
+use crate::ensure;
+use crate::run::{cmd, output, root, status, Result, Steps};
+use std::path::{Path, PathBuf};
+
+/// The steps, in the order they run. `cargo xtask test wasm e2e` runs only those.
+const STEPS: &[(&str, &str)] = &[
+    ("grammar", "tree-sitter corpus tests; src/parser.c matches grammar.js"),
+    ("native", "cargo test --workspace (native)"),
+    ("wasm", "core's wasm_* tests in headless Chromium (wasm-bindgen-test)"),
+    ("page", "trunk build --release into dist/; no `env` imports; sizes"),
+    ("e2e", "end-to-end tests: node --test + playwright-core against dist/"),
+];
+
+/// The app crate builds only for wasm32 use; it is covered by the page and e2e steps.
+const APP_PACKAGE: &str = "mesh-playground";
+
+pub fn run(args: &[String]) -> Result {
+    for a in args {
+        if !STEPS.iter().any(|(name, _)| name == a) {
+            let names: Vec<_> = STEPS.iter().map(|(n, what)| format!("  {n:8} {what}")).collect();
+            return Err(format!("unknown step `{a}`; steps:\n{}", names.join("\n")));
+        }
+    }
+    let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
+    let mut steps = Steps::default();
+    steps.step("ensure tools", ensure::all)?;
+    if wanted("grammar") {
+        steps.step("grammar: tree-sitter test", grammar_corpus)?;
+        steps.step("grammar: generated parser is up to date", grammar_generated)?;
+    }
+    if wanted("native") {
+        steps.step("native: cargo test --workspace", native)?;
+    }
+    if wanted("wasm") {
+        steps.step("wasm: wasm-bindgen-test in headless Chromium", wasm)?;
+    }
+    if wanted("page") {
+        steps.step("page: trunk build --release", crate::serve::build_release)?;
+        steps.step("page: no env imports, sizes", check_dist)?;
+    }
+    if wanted("e2e") {
+        steps.step("e2e: node --test (playwright-core, Chromium)", e2e)?;
+    }
+    steps.print();
+    println!("\nxtask test: all steps passed");
+    Ok(())
+}
+
+fn grammar_dir() -> PathBuf {
+    root().join("core/grammar")
+}
+
+fn grammar_corpus() -> Result {
+    status(cmd("tree-sitter", &["test"]).current_dir(grammar_dir()))
+}
+
+/// Regenerates the parser in a scratch copy and compares it with the committed one,
+/// so a grammar.js edit without `tree-sitter generate` cannot slip through.
+fn grammar_generated() -> Result {
+    let scratch = std::env::temp_dir().join(format!("xtask-grammar-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_sources(&grammar_dir(), &scratch).map_err(|e| format!("copying the grammar: {e}"))?;
+    let result = (|| {
+        status(cmd("tree-sitter", &["generate", "--js-runtime", "native"]).current_dir(&scratch))?;
+        for file in ["src/parser.c", "src/node-types.json", "src/grammar.json"] {
+            let committed = std::fs::read(grammar_dir().join(file)).unwrap_or_default();
+            let fresh = std::fs::read(scratch.join(file)).map_err(|e| format!("{file}: {e}"))?;
+            if committed != fresh {
+                return Err(format!(
+                    "core/grammar/{file} is stale: run `tree-sitter generate --js-runtime native` in core/grammar and commit src/"
+                ));
+            }
+        }
+        println!("src/parser.c, src/node-types.json and src/grammar.json match grammar.js");
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// Copies what `tree-sitter generate` reads (grammar.js, tree-sitter.json, src/scanner.c, …).
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let skip = ["test", "target", "node_modules", "bindings", "build", ".git"];
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let dest = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_sources(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn native() -> Result {
+    status(&mut cmd("cargo", &["test", "--workspace", "--exclude", APP_PACKAGE]))
+}
+
+fn wasm() -> Result {
+    status(
+        cmd("cargo", &["test", "-p", "mesh-rewrite", "--target", "wasm32-unknown-unknown", "--test", "wasm_*"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            // Chromium flags for a closed network (no background traffic); chromedriver gives a fresh profile.
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("xtask/webdriver.json"))
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+    )
+}
+
+/// The page must not import from `env` (a libc call compiled into the grammar would, and
+/// the browser would refuse to instantiate it). Prints what the page costs to download.
+fn check_dist() -> Result {
+    let wasm = dist_file("_bg.wasm")?;
+    let imports = output(&mut cmd("wasm-objdump", &["-x", "-j", "Import", &wasm.display().to_string()]))
+        .ok_or("wasm-objdump failed")?;
+    let env: Vec<_> = imports.lines().filter(|l| l.contains("<- env.")).collect();
+    if !env.is_empty() {
+        return Err(format!("{} imports from `env`:\n{}", wasm.display(), env.join("\n")));
+    }
+    println!("{}: no `env` imports", wasm.display());
+    let mut total = (0, 0);
+    for suffix in ["_bg.wasm", ".js", ".css"] {
+        for file in dist_files(suffix)? {
+            let (raw, gz) = (std::fs::metadata(&file).map_err(|e| e.to_string())?.len(), gzipped_len(&file)?);
+            println!("size {:<48} {raw:>9} bytes raw {gz:>9} bytes gzipped", file.file_name().unwrap().to_string_lossy());
+            total = (total.0 + raw, total.1 + gz);
+        }
+    }
+    println!("size {:<48} {:>9} bytes raw {:>9} bytes gzipped", "wasm + js + css", total.0, total.1);
+    Ok(())
+}
+
+fn dist_files(suffix: &str) -> Result<Vec<PathBuf>> {
+    let dist = root().join("dist");
+    let mut files: Vec<_> = std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e} (run the `page` step first)", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.ends_with(suffix) && (suffix != ".js" || !name.ends_with("_bg.js"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn dist_file(suffix: &str) -> Result<PathBuf> {
+    let files = dist_files(suffix)?;
+    match files.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!("expected one dist/*{suffix}, found {}", files.len())),
+    }
+}
+
+fn gzipped_len(file: &Path) -> Result<u64> {
+    let out = cmd("gzip", &["-9", "-c"])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
+
+fn e2e() -> Result {
+    let dir = root().join("tests");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    let mut c = cmd("node", &["--test", "--test-reporter=spec", "--test-concurrency=1"]);
+    c.args(&files).current_dir(&dir).env("DIST_DIR", root().join("dist"));
+    status(&mut c)
+}
