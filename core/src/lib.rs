@@ -6,3 +6,4 @@
 pub mod parse;
 pub mod permalink;
 pub mod rewrite;
+pub mod simulate;
