@@ -33,7 +33,7 @@ fn rule_json(rule :: AlertRule) -> String do
 end
 
 ## Whether a rule fires for the latest counts. Pure, so it is easy to test.
-pub fn should_fire(condition :: Condition, window_count :: Int, new_issue :: Bool, regressed :: Bool, level :: String) -> Bool do
+pub fn should_fire(condition :: Types.Alert.Condition, window_count :: Int, new_issue :: Bool, regressed :: Bool, level :: String) -> Bool do
   case condition do
     EventRate(threshold, _) -> window_count > threshold
     NewIssue -> new_issue

@@ -67,7 +67,7 @@ end
 ## Formats milliseconds as "1h 2m 3s".
 pub fn format_uptime(ms :: Int) -> String do
   let secs = ms / 1000
-  let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60)
+  let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60)
   if h > 0 do "${h}h ${m}m ${s}s" else if m > 0 do "${m}m ${s}s" else "${s}s" end
 end
 

@@ -76,6 +76,20 @@ fn empty_event() -> Event do
   }
 end
 
+## Rejects the first tag whose key or value is too long for the tags index.
+pub fn check_tags(tags :: Map<String, String>) -> Map<String, String>!String do
+  for {k, v} in tags do
+    if String.length(k) > 32 do
+      return Err("tag key too long: ${k}")
+    else if String.length(v) > 200 do
+      return Err("tag ${k} has a value longer than 200 characters")
+    else
+      v
+    end
+  end
+  Ok(tags)
+end
+
 ## Drops fields listed in the project's scrub list from the tags map.
 pub fn scrub_tags(tags :: Map<String, String>, scrub :: List<String>) -> Map<String, String> do
   Map.filter(tags, fn k, _v -> not List.contains(scrub, String.downcase(k)) end)

@@ -86,6 +86,22 @@ service EventStore do
   end
 end
 
+## Drains events the native HTTP acceptor queued while this process was busy.
+## Heartbeats in the ring are skipped; an empty slot (nil) ends the drain.
+pub fn drain_ring(ring :: Ring, store :: Pid) -> Int do
+  while true do
+    let slot = Ring.pop(ring)
+    if slot == nil do
+      break
+    else if Ring.is_heartbeat(slot) do
+      continue
+    else
+      EventStore.buffer(store, Ring.decode(slot))
+    end
+  end
+  Ring.drained(ring)
+end
+
 fn flush_and_count(store :: Pid, ticks :: Int) -> Int do
   EventStore.flush(store)
   ticks + 1

@@ -55,6 +55,15 @@ pub fn parse_level("warn") = Warning
 pub fn parse_level("fatal") = Fatal
 pub fn parse_level(_) = Error
 
+## Levels that page someone, as opposed to landing quietly in the issue list.
+pub fn is_urgent(raw :: String) -> Bool do
+  case parse_level(raw) do
+    Level.Fatal | Level.Error -> true
+    Level.Warning -> String.contains(raw, "!")
+    _ -> false
+  end
+end
+
 pub fn level_name(level :: Level) -> String do
   case level do
     Debug -> "debug"
