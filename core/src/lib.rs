@@ -3,7 +3,9 @@
 //! Data flows one way: `parse` → `rewrite` → `diff` / `simulate` / `permalink`.
 //! No browser and no file system here: callers hand in text and get values back.
 
+pub mod diff;
 pub mod parse;
 pub mod permalink;
+pub mod project;
 pub mod rewrite;
 pub mod simulate;

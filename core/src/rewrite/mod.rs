@@ -1,3 +1,368 @@
 //! Stage 2: the registry rewrite. The rule is data (`rule`); the engine applies it to a project.
+//!
+//! Work splits in two: `rewrite_file` handles one file on its own (match on the tree, splice,
+//! fix imports, reparse, rescan) so callers may run it in parallel; `assemble` does what needs
+//! the whole project (the helper, diagnostics, the verification checks).
 
+mod checks;
+mod edit;
+pub mod report;
 pub mod rule;
+mod scan;
+
+use crate::diff;
+use crate::parse::{new_parser, Parsed, SyntaxError};
+use crate::project::Project;
+use edit::{Edit, ImportPlan};
+use report::*;
+use rule::Rule;
+use scan::{Arg, MentionKind, Scan, ScanContext};
+use std::cell::RefCell;
+use tree_sitter::Parser;
+
+/// A file after the rewrite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RewrittenFile {
+    pub path: String,
+    pub text: String,
+    /// The text before; None for a file the rewrite created.
+    pub original: Option<String>,
+}
+
+impl RewrittenFile {
+    pub fn changed(&self) -> bool {
+        self.original.as_deref() != Some(self.text.as_str())
+    }
+
+    /// This file's unified diff with git headers ("" when unchanged).
+    pub fn patch(&self) -> String {
+        diff::patch(&self.path, self.original.as_deref(), &self.text)
+    }
+}
+
+/// The result of a rewrite: every file of the project (changed or not, in project order, then
+/// created files) and the report.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub files: Vec<RewrittenFile>,
+    pub report: Report,
+}
+
+impl Outcome {
+    pub fn changed(&self) -> bool {
+        self.files.iter().any(RewrittenFile::changed)
+    }
+
+    /// The patch of the whole project, file by file.
+    pub fn patch(&self) -> String {
+        self.files.iter().map(RewrittenFile::patch).collect()
+    }
+}
+
+/// Rewrites `project` according to `rule`.
+pub fn rewrite(project: &Project, rule: &Rule) -> Outcome {
+    let files = project.files.iter().map(|f| rewrite_file(&f.path, &f.text, rule)).collect();
+    assemble(files, rule)
+}
+
+/// The per-file half of the rewrite; independent of every other file.
+pub struct FileRewrite {
+    pub(crate) file: RewrittenFile,
+    pub(crate) report: FileReport,
+    pub(crate) errors: Vec<SyntaxError>,
+    pub(crate) errors_after: usize,
+    pub(crate) excluded: bool,
+    pub(crate) before: Scan,
+    /// The scan of the new text; None when the text did not change.
+    pub(crate) after: Option<Scan>,
+}
+
+impl FileRewrite {
+    pub fn path(&self) -> &str {
+        &self.file.path
+    }
+
+    pub(crate) fn after(&self) -> &Scan {
+        self.after.as_ref().unwrap_or(&self.before)
+    }
+}
+
+thread_local! {
+    // One parser per thread: creating one per file would dominate small files.
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn parse_with(source: String, old: Option<&tree_sitter::Tree>) -> Parsed {
+    PARSER.with(|p| Parsed::new(source, &mut p.borrow_mut(), old))
+}
+
+fn context<'a>(rule: &'a Rule, module: &'a str, path: &str) -> ScanContext<'a> {
+    ScanContext { rule, helper_module: module, is_helper_file: path == rule.helper_file }
+}
+
+/// Rewrites the lookups of one file and fixes its imports.
+pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
+    let module = rule.helper_module();
+    let cx = context(rule, &module, path);
+    let excluded = rule.excluded_files.iter().any(|p| p == path);
+    let parsed = parse_with(text.to_owned(), None);
+    let before = scan::scan(&parsed, &cx);
+    let errors = parsed.errors().to_vec();
+
+    let mut replaced = Vec::new();
+    let mut skipped = Vec::new();
+    let mut blocked = false;
+    for lookup in &before.lookups {
+        let reason = match &lookup.arg {
+            Arg::Literal(name) if *name != rule.registry_name => continue,
+            _ if excluded => SkipReason::ExcludedFile,
+            _ if lookup.in_helper => SkipReason::HelperBody,
+            Arg::Other => SkipReason::NonLiteralArgument,
+            Arg::Literal(_) if !errors.is_empty() => {
+                blocked = true;
+                SkipReason::SyntaxError
+            }
+            Arg::Literal(_) => {
+                replaced.push(lookup);
+                continue;
+            }
+        };
+        skipped.push(skip(&lookup.spot, reason));
+    }
+    for mention in &before.mentions {
+        let reason = match mention.kind {
+            MentionKind::Comment => SkipReason::Comment,
+            MentionKind::String => SkipReason::String,
+        };
+        skipped.push(skip(&mention.spot, reason));
+    }
+    skipped.sort_by_key(|s| s.start_byte);
+
+    let call = format!("{}()", rule.helper_name);
+    let mut edits: Vec<Edit> = replaced
+        .iter()
+        .map(|l| Edit {
+            start: l.spot.start,
+            end: l.spot.end,
+            text: call.clone(),
+            start_point: l.spot.start_point,
+            end_point: l.spot.end_point,
+        })
+        .collect();
+    let mut import_edit = ImportEdit::None;
+    if !edits.is_empty() && !cx.is_helper_file {
+        let (plan, edit) = edit::import_edit(text, &before.top, &module, &rule.helper_name);
+        import_edit = match plan {
+            ImportPlan::Merged => ImportEdit::Merged,
+            ImportPlan::Added => ImportEdit::Added,
+            ImportPlan::None => ImportEdit::None,
+        };
+        edits.extend(edit);
+        // An insertion sorts before a replacement starting at the same byte.
+        edits.sort_by_key(|e| (e.start, e.end));
+    }
+
+    let (new_text, after, errors_after, starts) = if edits.is_empty() {
+        (text.to_owned(), None, errors.len(), Vec::new())
+    } else {
+        let (new_text, starts) = edit::apply(text, &edits);
+        let mut tree = parsed.tree().clone();
+        edit::edit_tree(&mut tree, &edits);
+        let reparsed = parse_with(new_text, Some(&tree));
+        let after = scan::scan(&reparsed, &cx);
+        let errors_after = reparsed.errors().len();
+        (reparsed.source().to_owned(), Some(after), errors_after, starts)
+    };
+
+    let replacements = replaced
+        .iter()
+        .map(|l| {
+            let i = edits.iter().position(|e| e.start == l.spot.start && e.end == l.spot.end).expect("an edit per lookup");
+            Replacement {
+                line: l.spot.line,
+                column: l.spot.column,
+                function: l.function.clone(),
+                start_byte: l.spot.start,
+                end_byte: l.spot.end,
+                new_start_byte: starts[i],
+                new_end_byte: starts[i] + call.len(),
+            }
+        })
+        .collect();
+    let status = if blocked {
+        FileStatus::Blocked
+    } else if after.is_some() {
+        FileStatus::Modified
+    } else {
+        FileStatus::Unchanged
+    };
+    FileRewrite {
+        file: RewrittenFile { path: path.to_owned(), text: new_text, original: Some(text.to_owned()) },
+        report: FileReport { path: path.to_owned(), replacements, import_edit, skipped, status },
+        errors,
+        errors_after,
+        excluded,
+        before,
+        after,
+    }
+}
+
+fn skip(spot: &scan::Spot, reason: SkipReason) -> Skipped {
+    Skipped { line: spot.line, column: spot.column, reason, start_byte: spot.start, end_byte: spot.end }
+}
+
+/// The whole-project half: the helper, diagnostics and checks. `files` in project order.
+pub fn assemble(mut files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
+    let total: usize = files.iter().map(|f| f.report.replacements.len()).sum();
+    let action = match files.iter().position(|f| f.file.path == rule.helper_file) {
+        Some(i) if files[i].after().helper_defined() => HelperAction::Present,
+        _ if total == 0 => HelperAction::None,
+        Some(i) if !files[i].errors.is_empty() => {
+            files[i].report.status = FileStatus::Blocked;
+            HelperAction::Blocked
+        }
+        Some(i) => {
+            insert_helper(&mut files[i], rule);
+            HelperAction::Inserted
+        }
+        None => {
+            files.push(created_helper(rule));
+            HelperAction::Created
+        }
+    };
+    let diagnostics = diagnostics(&files, rule);
+    let checks = checks::run(&files, rule, &diagnostics);
+    let report = Report {
+        helper: HelperReport { path: rule.helper_file.clone(), action },
+        files: files.iter().map(|f| f.report.clone()).collect(),
+        diagnostics,
+        checks,
+    };
+    Outcome { files: files.into_iter().map(|f| f.file).collect(), report }
+}
+
+/// Puts the helper before the first item of the (error-free) helper file, after its header comment.
+fn insert_helper(file: &mut FileRewrite, rule: &Rule) {
+    let module = rule.helper_module();
+    let src = &file.file.text;
+    let eol = edit::line_ending(src);
+    let block = edit::with_eol(&rule.helper_source(), eol);
+    let insertion = match file.after().top.item_anchor {
+        Some(at) => edit::paragraph_before(src, at, &block, eol),
+        None => edit::paragraph_at_end(src, &block, eol),
+    };
+    let (new_text, _) = edit::apply(src, std::slice::from_ref(&insertion));
+    for r in &mut file.report.replacements {
+        if r.new_start_byte >= insertion.start {
+            r.new_start_byte += insertion.text.len();
+            r.new_end_byte += insertion.text.len();
+        }
+    }
+    let parsed = parse_with(new_text, None);
+    file.after = Some(scan::scan(&parsed, &context(rule, &module, &file.file.path)));
+    file.errors_after = parsed.errors().len();
+    file.file.text = parsed.source().to_owned();
+    file.report.status = FileStatus::Modified;
+}
+
+fn created_helper(rule: &Rule) -> FileRewrite {
+    let module = rule.helper_module();
+    let parsed = parse_with(rule.helper_source(), None);
+    let after = scan::scan(&parsed, &context(rule, &module, &rule.helper_file));
+    FileRewrite {
+        file: RewrittenFile { path: rule.helper_file.clone(), text: parsed.source().to_owned(), original: None },
+        report: FileReport {
+            path: rule.helper_file.clone(),
+            replacements: Vec::new(),
+            import_edit: ImportEdit::None,
+            skipped: Vec::new(),
+            status: FileStatus::Created,
+        },
+        errors: Vec::new(),
+        errors_after: parsed.errors().len(),
+        excluded: false,
+        before: Scan::default(),
+        after: Some(after),
+    }
+}
+
+fn diagnostics(files: &[FileRewrite], rule: &Rule) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for f in files {
+        let path = &f.file.path;
+        let mut found = Vec::new();
+        let mut add = |severity, spot: &scan::Spot, code: &str, message: String| {
+            found.push(Diagnostic {
+                severity,
+                path: path.clone(),
+                line: spot.line,
+                column: spot.column,
+                code: code.to_owned(),
+                message,
+                start_byte: spot.start,
+                end_byte: spot.end,
+            });
+        };
+        for e in &f.errors {
+            found_error(&mut add, e, f.report.status);
+        }
+        let after = f.after();
+        for c in &after.pid_compares {
+            add(
+                Severity::Error,
+                &c.spot,
+                "E0001",
+                format!(
+                    "`{}` compares a Pid with an Int: Mesh rejects this (E0001), so this code does not compile. \
+                     A Pid cannot be tested for \"not found\"; use the node-mode helper (--helper-form node-mode)",
+                    c.text
+                ),
+            );
+        }
+        if f.report.status == FileStatus::Modified {
+            for spot in &after.lookup_comments {
+                add(
+                    Severity::Warning,
+                    spot,
+                    "stale-comment",
+                    format!(
+                        "this comment still describes the `Process.whereis(\"{}\")` lookup, which this file now does through {}()",
+                        rule.registry_name, rule.helper_name
+                    ),
+                );
+            }
+        }
+        for l in &after.lookups {
+            if let Arg::Literal(name) = &l.arg {
+                if rule.stay_local.contains(name) {
+                    add(
+                        Severity::Info,
+                        &l.spot,
+                        "stay-local",
+                        format!("`Process.whereis(\"{name}\")` kept: `{name}` must stay node-local"),
+                    );
+                }
+            }
+        }
+        found.sort_by_key(|d| (d.line, d.column, d.severity));
+        all.extend(found);
+    }
+    all
+}
+
+fn found_error(
+    add: &mut impl FnMut(Severity, &scan::Spot, &str, String),
+    e: &SyntaxError,
+    status: FileStatus,
+) {
+    let spot = scan::Spot {
+        line: e.line,
+        column: e.column,
+        start: e.start_byte,
+        end: e.end_byte,
+        start_point: Default::default(),
+        end_point: Default::default(),
+    };
+    let note = if status == FileStatus::Blocked { "; the file was not rewritten" } else { "" };
+    add(Severity::Error, &spot, "syntax-error", format!("{}{note}", e.message));
+}

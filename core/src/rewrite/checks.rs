@@ -1,0 +1,151 @@
+//! The seed plan's verification list, computed on the rewritten project instead of grepped.
+
+use super::report::{plural, Check, Diagnostic, FileStatus};
+use super::rule::Rule;
+use super::scan::Arg;
+use super::FileRewrite;
+use std::collections::BTreeMap;
+
+pub(crate) fn run(files: &[FileRewrite], rule: &Rule, diagnostics: &[Diagnostic]) -> Vec<Check> {
+    vec![
+        changed_files_parse(files),
+        lookups_left(files, rule),
+        helper_called(files, rule),
+        stay_local_unchanged(files, rule),
+        helper_imported(files, rule),
+        counts_match(files, rule),
+        helper_defined(files, rule),
+        no_pid_int(diagnostics),
+    ]
+}
+
+fn check(name: &str, problems: Vec<String>, ok: String) -> Check {
+    let passed = problems.is_empty();
+    Check { name: name.to_owned(), passed, detail: if passed { ok } else { problems.join("; ") } }
+}
+
+fn changed(f: &FileRewrite) -> bool {
+    matches!(f.report.status, FileStatus::Modified | FileStatus::Created)
+}
+
+fn changed_files_parse(files: &[FileRewrite]) -> Check {
+    let problems = files
+        .iter()
+        .filter(|f| changed(f) && f.errors_after > f.errors.len())
+        .map(|f| format!("{}: {} after the rewrite", f.file.path, plural(f.errors_after, "syntax error")))
+        .collect();
+    let n = files.iter().filter(|f| changed(f)).count();
+    check("changed files parse", problems, format!("{} parse without new errors", plural(n, "changed file")))
+}
+
+fn lookups_left(files: &[FileRewrite], rule: &Rule) -> Check {
+    let mut problems = Vec::new();
+    let mut kept = Vec::new();
+    for f in files {
+        for l in &f.after().lookups {
+            if !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
+                continue;
+            }
+            let at = format!("{}:{}", f.file.path, l.spot.line);
+            if f.excluded {
+                kept.push(format!("{at} (excluded)"));
+            } else if l.in_helper {
+                kept.push(format!("{at} (helper)"));
+            } else {
+                problems.push(format!("{at} still calls Process.whereis(\"{}\")", rule.registry_name));
+            }
+        }
+    }
+    let ok = if kept.is_empty() { "none left".to_owned() } else { format!("left only in {}", kept.join(", ")) };
+    check("registry lookup left only in excluded files and the helper", problems, ok)
+}
+
+fn had_rewritable_lookups(f: &FileRewrite, rule: &Rule) -> bool {
+    !f.excluded
+        && f.before.lookups.iter().any(|l| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name))
+}
+
+fn helper_called(files: &[FileRewrite], rule: &Rule) -> Check {
+    let had: Vec<_> = files.iter().filter(|f| had_rewritable_lookups(f, rule)).collect();
+    let missing: Vec<_> = had.iter().filter(|f| f.after().helper_calls.is_empty()).map(|f| f.file.path.as_str()).collect();
+    let problems = if missing.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("no {}() in {}", rule.helper_name, missing.join(", "))]
+    };
+    let ok = format!("{}() in all {} that had lookups", rule.helper_name, plural(had.len(), "file"));
+    check("helper called in every file that had lookups", problems, ok)
+}
+
+fn stay_local_unchanged(files: &[FileRewrite], rule: &Rule) -> Check {
+    let mut problems = Vec::new();
+    let mut counts = Vec::new();
+    for name in &rule.stay_local {
+        let before: usize = files.iter().map(|f| f.before.lookups_of(name)).sum();
+        let after: usize = files.iter().map(|f| f.after().lookups_of(name)).sum();
+        let line = format!("{name}: {before} before, {after} after");
+        if before != after {
+            problems.push(line.clone());
+        }
+        counts.push(line);
+    }
+    check("stay-local lookups unchanged", problems, counts.join("; "))
+}
+
+fn helper_imported(files: &[FileRewrite], rule: &Rule) -> Check {
+    let callers: Vec<_> = files
+        .iter()
+        .filter(|f| f.file.path != rule.helper_file && !f.after().helper_calls.is_empty())
+        .collect();
+    let missing: Vec<_> = callers.iter().filter(|f| !f.after().imports_helper()).map(|f| f.file.path.as_str()).collect();
+    let module = rule.helper_module();
+    let problems = if missing.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("{} called without `from {module} import {}` in {}", rule.helper_name, rule.helper_name, missing.join(", "))]
+    };
+    let ok = format!("all {} calling {}() import it from {module}", plural(callers.len(), "file"), rule.helper_name);
+    check("every file calling the helper imports it", problems, ok)
+}
+
+fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
+    let mut made: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in files {
+        if !f.report.replacements.is_empty() {
+            made.insert(&f.file.path, f.report.replacements.len());
+        }
+    }
+    let mut paths: Vec<&str> = rule.expected_counts.keys().map(String::as_str).chain(made.keys().copied()).collect();
+    paths.sort();
+    paths.dedup();
+    let mut problems = Vec::new();
+    for path in paths {
+        let planned = rule.expected_counts.get(path).copied().unwrap_or(0);
+        let actual = made.get(path).copied().unwrap_or(0);
+        if planned != actual {
+            problems.push(format!("{path}: planned {planned}, made {actual}"));
+        }
+    }
+    let total: usize = made.values().sum();
+    let ok = format!("{} in {}, as planned", plural(total, "replacement"), plural(made.len(), "file"));
+    check("replacement counts match the plan", problems, ok)
+}
+
+fn helper_defined(files: &[FileRewrite], rule: &Rule) -> Check {
+    let defined = files.iter().any(|f| f.file.path == rule.helper_file && f.after().helper_defined());
+    let problems = if defined {
+        Vec::new()
+    } else {
+        vec![format!("{} does not define {}", rule.helper_file, rule.helper_name)]
+    };
+    check("helper defined", problems, format!("{} defines {}", rule.helper_file, rule.helper_name))
+}
+
+fn no_pid_int(diagnostics: &[Diagnostic]) -> Check {
+    let problems = diagnostics
+        .iter()
+        .filter(|d| d.code == "E0001")
+        .map(|d| format!("{}:{}: Pid compared with Int", d.path, d.line))
+        .collect();
+    check("no Pid compared with Int (compiles)", problems, "no Pid-vs-Int comparisons".to_owned())
+}

@@ -1,0 +1,529 @@
+//! One walk over a file's syntax tree, collecting every fact the rewrite and its report need:
+//! registry lookups, mentions of the lookup in comments and strings, helper calls, imports,
+//! Pid-vs-Int comparisons and the top-level layout (where imports and the helper go).
+
+use super::rule::Rule;
+use crate::parse::Parsed;
+use std::sync::OnceLock;
+use tree_sitter::{Node, Point};
+
+/// What a file is to the rule.
+pub(crate) struct ScanContext<'a> {
+    pub rule: &'a Rule,
+    pub helper_module: &'a str,
+    pub is_helper_file: bool,
+}
+
+/// A 1-based line and character column plus the byte range it points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Spot {
+    pub line: usize,
+    pub column: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Tree-sitter's (row, byte column) of `start` and `end`, for tree edits.
+    pub start_point: Point,
+    pub end_point: Point,
+}
+
+/// The argument of a `Process.whereis(...)` call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Arg {
+    /// Exactly one plain string literal (no interpolation, no escapes): its value.
+    Literal(String),
+    /// Anything else: a variable, an expression, an interpolated string, a wrong argument count.
+    Other,
+}
+
+/// A `Process.whereis(...)` call in code.
+#[derive(Clone, Debug)]
+pub(crate) struct Lookup {
+    pub spot: Spot,
+    pub arg: Arg,
+    /// The enclosing function, actor or service handler.
+    pub function: Option<String>,
+    /// Inside the helper's definition in the helper file.
+    pub in_helper: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MentionKind {
+    Comment,
+    String,
+}
+
+/// The registry lookup written out in a comment or a string: text, not code.
+#[derive(Clone, Debug)]
+pub(crate) struct Mention {
+    pub spot: Spot,
+    pub kind: MentionKind,
+}
+
+/// `x != 0` where `x` holds a `Process.whereis`/`Global.whereis` result: Pid compared with Int.
+#[derive(Clone, Debug)]
+pub(crate) struct PidCompare {
+    pub spot: Spot,
+    pub text: String,
+}
+
+/// A top-level `from M import a, b` or `import M`.
+#[derive(Clone, Debug)]
+pub(crate) struct Import {
+    /// Byte just past the end of the import's line (after its line ending, if any).
+    pub line_end: usize,
+    /// For `from <helper module> import …`: the end of the name list and whether it holds the helper.
+    pub helper_names: Option<(usize, bool)>,
+}
+
+/// Where things sit at the top level of a file.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Top {
+    pub imports: Vec<Import>,
+    /// Start of the line where new items go: the first item that is not a comment or import,
+    /// moved up over its own doc comments, but never into the file's leading comment block.
+    /// None when the file has no such item.
+    pub item_anchor: Option<usize>,
+    /// The helper's definition (with its attached comments) in the helper file: byte range.
+    pub helper_region: Option<(usize, usize)>,
+}
+
+/// Everything one walk found, in source order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scan {
+    pub lookups: Vec<Lookup>,
+    pub mentions: Vec<Mention>,
+    /// Comments outside the helper that talk about `Process.whereis` or the registry lookup.
+    pub lookup_comments: Vec<Spot>,
+    pub helper_calls: Vec<Spot>,
+    pub pid_compares: Vec<PidCompare>,
+    pub top: Top,
+}
+
+impl Scan {
+    pub fn helper_defined(&self) -> bool {
+        self.top.helper_region.is_some()
+    }
+
+    /// Whether a top-level `from <helper module> import …` lists the helper.
+    pub fn imports_helper(&self) -> bool {
+        self.top.imports.iter().any(|i| matches!(i.helper_names, Some((_, true))))
+    }
+
+    /// Number of lookups whose literal argument is `name`.
+    pub fn lookups_of(&self, name: &str) -> usize {
+        self.lookups.iter().filter(|l| matches!(&l.arg, Arg::Literal(v) if v == name)).count()
+    }
+}
+
+/// Node kind ids of the contract in `core/grammar/README.md`, resolved once.
+struct Kinds {
+    call: u16,
+    field_access: u16,
+    identifier: u16,
+    string: u16,
+    string_content: u16,
+    comment: u16,
+    import_statement: u16,
+    from_import: u16,
+    function_definition: u16,
+    actor_definition: u16,
+    service_definition: u16,
+    call_handler: u16,
+    cast_handler: u16,
+    let_statement: u16,
+    binary_expression: u16,
+    integer: u16,
+}
+
+fn kinds() -> &'static Kinds {
+    static KINDS: OnceLock<Kinds> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_mesh::LANGUAGE.into();
+        let id = |kind: &str| {
+            let id = language.id_for_node_kind(kind, true);
+            debug_assert!(id != 0, "the Mesh grammar has no `{kind}` node (see core/grammar/README.md)");
+            id
+        };
+        Kinds {
+            call: id("call"),
+            field_access: id("field_access"),
+            identifier: id("identifier"),
+            string: id("string"),
+            string_content: id("string_content"),
+            comment: id("comment"),
+            import_statement: id("import_statement"),
+            from_import: id("from_import"),
+            function_definition: id("function_definition"),
+            actor_definition: id("actor_definition"),
+            service_definition: id("service_definition"),
+            call_handler: id("call_handler"),
+            cast_handler: id("cast_handler"),
+            let_statement: id("let_statement"),
+            binary_expression: id("binary_expression"),
+            integer: id("integer"),
+        }
+    })
+}
+
+/// Walks `parsed` once.
+pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
+    let src = parsed.source();
+    let root = parsed.root();
+    let k = kinds();
+    let top = top_level(src, root, cx, k);
+    let mut walker = Walker { src, cx, k, scan: Scan { top, ..Scan::default() }, frames: Vec::new(), pid_names: Vec::new() };
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let descend = walker.enter(node);
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            walker.leave(cursor.node());
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return walker.scan;
+            }
+        }
+    }
+}
+
+struct Walker<'a> {
+    src: &'a str,
+    cx: &'a ScanContext<'a>,
+    k: &'static Kinds,
+    scan: Scan,
+    /// Enclosing named definitions: (node id, name).
+    frames: Vec<(usize, &'a str)>,
+    /// Names bound by `let x = Process.whereis(...)`/`Global.whereis(...)` in the current definition.
+    pid_names: Vec<&'a str>,
+}
+
+impl<'a> Walker<'a> {
+    /// Records what `node` is; returns whether its children are worth visiting.
+    fn enter(&mut self, node: Node<'a>) -> bool {
+        let k = self.k;
+        let kind = node.kind_id();
+        if kind == k.call {
+            self.call(node);
+        } else if kind == k.comment {
+            self.comment(node);
+            return false;
+        } else if kind == k.string {
+            self.string(node);
+        } else if kind == k.string_content {
+            return false;
+        } else if [k.function_definition, k.actor_definition, k.service_definition, k.call_handler, k.cast_handler]
+            .contains(&kind)
+        {
+            if let Some(name) = node.child_by_field_name("name") {
+                self.frames.push((node.id(), text(self.src, name)));
+                self.pid_names.clear();
+            }
+        } else if kind == k.let_statement {
+            self.let_binding(node);
+        } else if kind == k.binary_expression {
+            self.comparison(node);
+        }
+        true
+    }
+
+    fn leave(&mut self, node: Node<'a>) {
+        if self.frames.last().is_some_and(|&(id, _)| id == node.id()) {
+            self.frames.pop();
+            self.pid_names.clear();
+        }
+    }
+
+    fn in_helper(&self, byte: usize) -> bool {
+        self.scan.top.helper_region.is_some_and(|(s, e)| s <= byte && byte < e)
+    }
+
+    fn call(&mut self, node: Node<'a>) {
+        let Some(function) = node.child_by_field_name("function") else { return };
+        if qualified(self.src, self.k, function) == Some(("Process", "whereis")) {
+            let arg = literal_argument(self.src, self.k, node);
+            let spot = spot(self.src, node);
+            let function = self.frames.last().map(|&(_, name)| name.to_owned());
+            let in_helper = self.in_helper(spot.start);
+            self.scan.lookups.push(Lookup { spot, arg, function, in_helper });
+        } else if function.kind_id() == self.k.identifier && text(self.src, function) == self.cx.rule.helper_name {
+            self.scan.helper_calls.push(spot(self.src, node));
+        }
+    }
+
+    fn comment(&mut self, node: Node<'a>) {
+        let body = text(self.src, node);
+        let before = self.scan.mentions.len();
+        self.mentions_in(node.start_byte(), body, MentionKind::Comment);
+        let mentions_lookup = self.scan.mentions.len() > before;
+        let about_whereis = body.contains("Process.whereis")
+            && !self.cx.rule.stay_local.iter().any(|name| body.contains(name.as_str()));
+        if (mentions_lookup || about_whereis) && !self.in_helper(node.start_byte()) {
+            self.scan.lookup_comments.push(spot(self.src, node));
+        }
+    }
+
+    /// Looks for the lookup in each run of literal text between interpolations.
+    fn string(&mut self, node: Node<'a>) {
+        let mut run: Option<(usize, usize)> = None;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind_id() == self.k.string_content || child.kind() == "escape_sequence" {
+                run = Some(match run {
+                    Some((s, e)) if e == child.start_byte() => (s, child.end_byte()),
+                    Some((s, e)) => {
+                        let src = self.src;
+                        self.mentions_in(s, &src[s..e], MentionKind::String);
+                        (child.start_byte(), child.end_byte())
+                    }
+                    None => (child.start_byte(), child.end_byte()),
+                });
+            }
+        }
+        if let Some((s, e)) = run {
+            let src = self.src;
+            self.mentions_in(s, &src[s..e], MentionKind::String);
+        }
+    }
+
+    fn mentions_in(&mut self, base: usize, body: &str, kind: MentionKind) {
+        for (s, e) in lookup_mentions(body, &self.cx.rule.registry_name) {
+            let spot = spot_of_range(self.src, base + s, base + e);
+            self.scan.mentions.push(Mention { spot, kind });
+        }
+    }
+
+    fn let_binding(&mut self, node: Node<'a>) {
+        let (Some(pattern), Some(value)) = (node.child_by_field_name("pattern"), node.child_by_field_name("value"))
+        else {
+            return;
+        };
+        if pattern.kind_id() == self.k.identifier && is_whereis_call(self.src, self.k, value) {
+            self.pid_names.push(text(self.src, pattern));
+        }
+    }
+
+    fn comparison(&mut self, node: Node<'a>) {
+        let Some(op) = node.child_by_field_name("operator") else { return };
+        if !matches!(text(self.src, op), "==" | "!=") {
+            return;
+        }
+        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+            return;
+        };
+        let is_pid = |n: Node| {
+            (n.kind_id() == self.k.identifier && self.pid_names.contains(&text(self.src, n)))
+                || is_whereis_call(self.src, self.k, n)
+        };
+        let is_int = |n: Node| n.kind_id() == self.k.integer;
+        if (is_pid(left) && is_int(right)) || (is_int(left) && is_pid(right)) {
+            let spot = spot(self.src, node);
+            self.scan.pid_compares.push(PidCompare { spot, text: text(self.src, node).to_owned() });
+        }
+    }
+}
+
+/// `Module.name` of a field access callee, when both parts are plain names.
+fn qualified<'a>(src: &'a str, k: &Kinds, callee: Node) -> Option<(&'a str, &'a str)> {
+    if callee.kind_id() != k.field_access {
+        return None;
+    }
+    let value = callee.child_by_field_name("value")?;
+    let field = callee.child_by_field_name("field")?;
+    Some((text(src, value), text(src, field)))
+}
+
+fn is_whereis_call(src: &str, k: &Kinds, node: Node) -> bool {
+    node.kind_id() == k.call
+        && node
+            .child_by_field_name("function")
+            .and_then(|f| qualified(src, k, f))
+            .is_some_and(|(m, f)| f == "whereis" && (m == "Process" || m == "Global"))
+}
+
+/// The call's single plain string argument, if that is what it has.
+fn literal_argument(src: &str, k: &Kinds, call: Node) -> Arg {
+    let Some(args) = call.child_by_field_name("arguments") else { return Arg::Other };
+    let mut cursor = args.walk();
+    let mut named = args.named_children(&mut cursor).filter(|n| n.kind_id() != k.comment);
+    let (Some(arg), None) = (named.next(), named.next()) else { return Arg::Other };
+    if arg.kind_id() != k.string {
+        return Arg::Other;
+    }
+    let mut value = String::new();
+    let mut cursor = arg.walk();
+    for part in arg.named_children(&mut cursor) {
+        if part.kind_id() != k.string_content {
+            return Arg::Other;
+        }
+        value.push_str(text(src, part));
+    }
+    Arg::Literal(value)
+}
+
+/// Byte ranges of `Process.whereis("<registry>")` written out in `body` (spacing free;
+/// quotes may be escaped, as they are inside a string literal).
+pub(crate) fn lookup_mentions(body: &str, registry: &str) -> Vec<(usize, usize)> {
+    const CALLEE: &str = "Process.whereis";
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = body[from..].find(CALLEE) {
+        let start = from + i;
+        from = start + CALLEE.len();
+        let rest = &body[from..];
+        let mut p = rest.trim_start();
+        let Some(after_paren) = p.strip_prefix('(') else { continue };
+        p = after_paren.trim_start();
+        p = p.strip_prefix('\\').unwrap_or(p);
+        let Some(after_quote) = p.strip_prefix('"') else { continue };
+        let Some(after_name) = after_quote.strip_prefix(registry) else { continue };
+        let after_name = after_name.strip_prefix('\\').unwrap_or(after_name);
+        let Some(after_close) = after_name.strip_prefix('"') else { continue };
+        let p = after_close.trim_start();
+        let end = match p.strip_prefix(')') {
+            Some(tail) => body.len() - tail.len(),
+            None => body.len() - after_close.len(),
+        };
+        found.push((start, end));
+        from = end;
+    }
+    found
+}
+
+fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> Top {
+    let mut cursor = root.walk();
+    let children: Vec<Node> = root.children(&mut cursor).collect();
+    let own_line = |n: &Node| src[line_start(src, n.start_byte())..n.start_byte()].trim().is_empty();
+    let adjacent = |a: &Node, b: &Node| b.start_position().row <= a.end_position().row + 1;
+
+    // The leading comment block: comments from the top of the file up to the first blank line.
+    let mut leading = 0;
+    while leading < children.len()
+        && children[leading].kind_id() == k.comment
+        && (leading == 0 || adjacent(&children[leading - 1], &children[leading]))
+    {
+        leading += 1;
+    }
+
+    let mut top = Top::default();
+    let mut first_item = None;
+    for (i, node) in children.iter().enumerate() {
+        let kind = node.kind_id();
+        if kind == k.comment {
+            continue;
+        }
+        if kind == k.import_statement || kind == k.from_import {
+            top.imports.push(import(src, cx, k, *node));
+            continue;
+        }
+        first_item.get_or_insert(i);
+        if cx.is_helper_file
+            && top.helper_region.is_none()
+            && kind == k.function_definition
+            && node.child_by_field_name("name").is_some_and(|n| text(src, n) == cx.rule.helper_name)
+        {
+            let mut start = i;
+            while start > 0 && children[start - 1].kind_id() == k.comment && own_line(&children[start - 1])
+                && adjacent(&children[start - 1], &children[start])
+            {
+                start -= 1;
+            }
+            top.helper_region = Some((line_start(src, children[start].start_byte()), node.end_byte()));
+        }
+    }
+    top.item_anchor = first_item.map(|first| {
+        let mut start = first;
+        while start > leading
+            && children[start - 1].kind_id() == k.comment
+            && own_line(&children[start - 1])
+            && adjacent(&children[start - 1], &children[start])
+        {
+            start -= 1;
+        }
+        line_start(src, children[start].start_byte())
+    });
+    top
+}
+
+fn import(src: &str, cx: &ScanContext, k: &Kinds, node: Node) -> Import {
+    let line_end = src[node.end_byte()..].find('\n').map_or(src.len(), |i| node.end_byte() + i + 1);
+    let mut helper_names = None;
+    if node.kind_id() == k.from_import
+        && node.child_by_field_name("module").is_some_and(|m| text(src, m) == cx.helper_module)
+    {
+        if let Some(names) = node.child_by_field_name("names") {
+            let mut cursor = names.walk();
+            let has = names.named_children(&mut cursor).any(|n| text(src, n) == cx.rule.helper_name);
+            helper_names = Some((names.end_byte(), has));
+        }
+    }
+    Import { line_end, helper_names }
+}
+
+pub(crate) fn text<'a>(src: &'a str, node: Node) -> &'a str {
+    &src[node.byte_range()]
+}
+
+pub(crate) fn line_start(src: &str, byte: usize) -> usize {
+    src[..byte].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The spot of a node: positions from its start point without rescanning the file.
+fn spot(src: &str, node: Node) -> Spot {
+    let start = node.start_byte();
+    let point = node.start_position();
+    let line_begin = start - point.column;
+    Spot {
+        line: point.row + 1,
+        column: src[line_begin..start].chars().count() + 1,
+        start,
+        end: node.end_byte(),
+        start_point: point,
+        end_point: node.end_position(),
+    }
+}
+
+/// The spot of an arbitrary byte range (rare: mentions inside comments and strings).
+pub(crate) fn spot_of_range(src: &str, start: usize, end: usize) -> Spot {
+    let start_point = point_at(src, start);
+    let line_begin = start - start_point.column;
+    Spot {
+        line: start_point.row + 1,
+        column: src[line_begin..start].chars().count() + 1,
+        start,
+        end,
+        start_point,
+        end_point: point_at(src, end),
+    }
+}
+
+/// Tree-sitter's point (row, byte column) of `byte`.
+pub(crate) fn point_at(src: &str, byte: usize) -> Point {
+    let before = &src.as_bytes()[..byte];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    Point { row, column: byte - line_start(src, byte) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_allow_spacing_and_escaped_quotes() {
+        let body = r#"# Process.whereis("reg") and Process.whereis ( \"reg\" ) but not Process.whereis("other")"#;
+        let found: Vec<_> = lookup_mentions(body, "reg").into_iter().map(|(s, e)| &body[s..e]).collect();
+        assert_eq!(found, [r#"Process.whereis("reg")"#, r#"Process.whereis ( \"reg\" )"#]);
+    }
+
+    #[test]
+    fn points_count_bytes_per_row() {
+        let src = "ab\né x\n";
+        assert_eq!(point_at(src, 6), Point { row: 1, column: 3 });
+        let s = spot_of_range(src, 6, 7);
+        assert_eq!((s.line, s.column), (2, 3));
+    }
+}
