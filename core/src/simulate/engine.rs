@@ -11,6 +11,7 @@ pub const MIN_DELAY: u64 = 1;
 pub const MAX_DELAY: u64 = 40;
 
 /// What a lookup returned and the calls it made on the way.
+#[derive(Debug)]
 pub struct Resolved {
     pub pid: Option<Pid>,
     pub calls: Vec<CallTrace>,
