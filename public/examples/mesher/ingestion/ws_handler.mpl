@@ -6,7 +6,7 @@ from Ingestion.Validation import parse_payload, validate_event
 from Services.EventStore import EventStore
 from Services.StreamManager import StreamManager, project_room
 from Storage.Queries import count_unresolved
-import Types.Event
+from Types.Event import Event
 
 ## Client messages, decoded from {"op": ..., ...}.
 type ClientMsg do
