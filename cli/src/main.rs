@@ -2,6 +2,7 @@
 
 mod files;
 mod parse_cmd;
+mod simulate_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Parse .mpl files and report syntax errors.
     Parse(parse_cmd::Args),
+    /// Run the registry lookups before and after the rewrite on simulated Mesh nodes.
+    Simulate(simulate_cmd::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Parse(args) => parse_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
     };
     ExitCode::from(code)
 }

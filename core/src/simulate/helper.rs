@@ -154,6 +154,12 @@ impl Helper {
     }
 }
 
+/// Whether `source` parses and defines a function `name` (whatever its body holds).
+pub fn defines(source: &str, name: &str) -> bool {
+    let parsed = parse(source);
+    find_function(parsed.root(), source, name).is_some()
+}
+
 fn find_function<'t>(node: Node<'t>, source: &str, name: &str) -> Option<Node<'t>> {
     if node.kind() == "function_definition"
         && node.child_by_field_name("name").is_some_and(|n| &source[n.byte_range()] == name)
