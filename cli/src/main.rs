@@ -2,6 +2,7 @@
 
 mod files;
 mod parse_cmd;
+mod rewrite_cmd;
 mod simulate_cmd;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// Parse .mpl files and report syntax errors.
     Parse(parse_cmd::Args),
+    /// Rewrite registry lookups to the cluster-aware helper (patch on stdout, report on stderr).
+    Rewrite(rewrite_cmd::Args),
     /// Run the registry lookups before and after the rewrite on simulated Mesh nodes.
     Simulate(simulate_cmd::Args),
 }
@@ -27,6 +30,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const FOUND: u8 = 1;
     pub const USAGE: u8 = 2;
+    /// Syntax errors (or unreadable text) kept some files from being rewritten.
+    pub const BLOCKED: u8 = 3;
 }
 
 fn main() -> ExitCode {
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Parse(args) => parse_cmd::run(args),
+        Command::Rewrite(args) => rewrite_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
     };
     ExitCode::from(code)
