@@ -153,8 +153,12 @@ fn error_at(source: &str, node: Node, message: String) -> SyntaxError {
     }
 }
 
-/// Names what an ERROR node holds: its first token, or the end of the file.
+/// Names what an ERROR node holds: a block or bracket it leaves open, else its first token.
 fn unexpected(source: &str, error: Node) -> String {
+    if let Some((closer, opener)) = unclosed(error) {
+        let at = Position::of(source, opener.start_position());
+        return format!("missing `{closer}` to close the `{}` at {}:{}", opener.kind(), at.line, at.column);
+    }
     let mut node = error;
     while let Some(child) = node.child(0) {
         node = child;
@@ -170,6 +174,43 @@ fn unexpected(source: &str, error: Node) -> String {
     let shown: String = first_line.chars().take(24).collect();
     let ellipsis = if shown.len() < text.len() { "…" } else { "" };
     format!("unexpected `{shown}{ellipsis}`")
+}
+
+/// The innermost opener (`do`, `(`, `[`, `{`, `%{`) that an ERROR node never closes, with its closer.
+fn unclosed(error: Node) -> Option<(&'static str, Node)> {
+    fn closer(kind: &str) -> Option<&'static str> {
+        match kind {
+            "do" => Some("end"),
+            "(" => Some(")"),
+            "[" => Some("]"),
+            "{" | "%{" => Some("}"),
+            _ => None,
+        }
+    }
+    let mut open: Vec<(&'static str, Node)> = Vec::new();
+    let mut cursor = error.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.child_count() == 0 && !node.is_named() {
+            if let Some(c) = closer(node.kind()) {
+                open.push((c, node));
+            } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
+                open.pop();
+            }
+        }
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() || cursor.node() == error {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+        }
+    }
+    open.pop()
 }
 
 /// How a person names a node kind: keywords and punctuation in backticks, named kinds in words.
@@ -199,11 +240,8 @@ mod tests {
     #[test]
     fn missing_end_is_named() {
         let parsed = parse("fn main() do\n  println(\"hi\")\n");
-        let messages: Vec<_> = parsed.errors().iter().map(|e| e.message.as_str()).collect();
-        assert!(
-            messages.iter().any(|m| m.contains("`end`") || m.contains("end of file")),
-            "{messages:?}"
-        );
+        let messages: Vec<_> = parsed.errors().iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+        assert_eq!(messages, [(1, 1, "missing `end` to close the `do` at 1:11")]);
     }
 
     #[test]
@@ -211,7 +249,7 @@ mod tests {
         let parsed = parse("fn main() do\n  println(\"hi\"))\nend\n");
         assert_eq!(parsed.errors().len(), 1, "{:?}", parsed.errors());
         let e = &parsed.errors()[0];
-        assert_eq!((e.line, e.column, e.message.as_str()), (2, 15, "unexpected `)`"));
+        assert_eq!((e.line, e.column, e.message.as_str()), (2, 16, "unexpected `)`"));
     }
 
     #[test]
