@@ -159,7 +159,18 @@ impl Report {
                 ImportEdit::Added => ", import added",
                 ImportEdit::None => "",
             };
-            let _ = writeln!(out, "{}: {} ({}{import})", f.path, plural(f.replacements.len(), "replacement"), status(f.status));
+            let helper = if f.path == self.helper.path && self.helper.action == HelperAction::Inserted {
+                ", helper inserted"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} ({}{import}{helper})",
+                f.path,
+                plural(f.replacements.len(), "replacement"),
+                status(f.status)
+            );
             for r in &f.replacements {
                 let _ = writeln!(out, "  {}:{} in {}", r.line, r.column, r.function.as_deref().unwrap_or("(top level)"));
             }
