@@ -120,7 +120,8 @@ fn project_helper(dir: &Path, rule: &Rule) -> Result<(String, String), String> {
         }
     }
     let paths: Vec<&str> = sources.iter().map(|f| f.path.as_str()).collect();
-    let root = detect_root(&paths);
+    // DIR is the project root when it holds the helper file; otherwise the root is found as `rewrite` finds it.
+    let root = if paths.contains(&rule.helper_file.as_str()) { String::new() } else { detect_root(&paths) };
     let in_root: Vec<SourceFile> = sources
         .iter()
         .filter_map(|f| strip_dir(&f.path, &root).map(|rel| SourceFile::new(rel, f.text.clone())))
