@@ -41,6 +41,15 @@ const BINARY = [
 const FIELD_KEYWORDS = ['self', 'monitor', 'spawn', 'link', 'send', 'where', 'cast'];
 // Keywords that name built-in functions when called (`spawn(worker)`, `send(pid, m)`).
 const CALLABLE_KEYWORDS = ['spawn', 'send', 'link', 'monitor'];
+// Reserved everywhere: never an identifier, so a misplaced `end` stays an `end` for error recovery.
+const KEYWORDS = [
+  'if', 'else', 'case', 'match', 'do', 'end', 'for', 'in', 'while', 'break', 'continue', 'return',
+  'when', 'where', 'fn', 'def', 'pub', 'module', 'import', 'struct', 'type', 'interface', 'impl',
+  'actor', 'service', 'supervisor', 'call', 'cast', 'receive', 'after', 'send', 'spawn',
+  'link', 'monitor', 'terminate', 'self', 'true', 'false', 'nil', 'and', 'or', 'not',
+  'let',
+];
+// `alias cond trait trap with` are reserved by Mesh but unused; they parse as identifiers.
 const STRUCT_OPTIONS = ['table', 'primary_key', 'timestamps', 'belongs_to', 'has_many', 'has_one'];
 
 const typeId = ($) => alias($.identifier, $.type_identifier);
@@ -80,11 +89,20 @@ module.exports = grammar({
     $.comment,
     // Never valid in the grammar: when the scanner sees it valid, tree-sitter is recovering.
     $._error_sentinel,
+    // The scanner returns these keywords even where they are not valid (`foo(1, 2` then
+    // `end`), so error recovery sees the keyword, not an identifier, and can insert the
+    // missing `)` instead of swallowing the rest of the file.
+    'end',
+    'else',
   ],
 
   extras: ($) => [/\s/, $.comment],
 
   word: ($) => $.identifier,
+
+  reserved: {
+    global: (_) => KEYWORDS,
+  },
 
   supertypes: ($) => [$._expression, $._pattern, $._type],
 
@@ -113,10 +131,12 @@ module.exports = grammar({
         $.actor_definition,
         $.service_definition,
         $.supervisor_definition,
-        $._statement,
+        $.let_statement,
+        $._expression,
       ),
 
-    _statement: ($) => choice($.let_statement, $._expression),
+    // `fn name(...)` at statement start is a definition, in blocks too.
+    _statement: ($) => choice($.let_statement, $.function_definition, $._expression),
 
     function_definition: ($) =>
       seq(
@@ -534,6 +554,10 @@ module.exports = grammar({
     // ---------------------------------------------------------------- literals
 
     identifier: (_) => /[\p{L}_][\p{L}\p{N}_]*/,
+
+    // The scanner lexes every comment; this line-comment form lets the internal lexer
+    // take one too, after the scanner declined a newline followed by comment lines.
+    comment: (_) => token(seq('#', /[^\r\n]*/)),
 
     self: (_) => 'self',
 

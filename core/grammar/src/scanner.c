@@ -14,6 +14,8 @@ enum TokenType {
   TRIPLE_STRING_CONTENT,
   COMMENT,
   ERROR_SENTINEL,
+  END_KEYWORD,
+  ELSE_KEYWORD,
 };
 
 void *tree_sitter_mesh_external_scanner_create(void) { return NULL; }
@@ -33,6 +35,10 @@ static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
 static inline bool is_newline(int32_t c) { return c == '\n' || c == '\r'; }
+// ASCII plus any non-ASCII code point: enough to tell that `end` is not `ending`.
+static inline bool is_identifier_char(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
 static inline bool is_blank(int32_t c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
 
 // Text of a string up to (not including) its end quote(s), a `\` escape or a `${`.
@@ -107,29 +113,62 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
     }
   }
 
-  // Whitespace, and newlines too: where a newline may end a statement it is decided
-  // below, once the next line's first token is known. Skipped characters belong to no
-  // token, so a NEWLINE token itself is empty and sits at the start of the next line;
-  // that lets comment lines in between come out as their own tokens first.
-  bool saw_newline = false;
-  while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) {
-    if (is_newline(lexer->lookahead)) saw_newline = true;
-    skip(lexer);
+  while (is_blank(lexer->lookahead)) skip(lexer);
+
+  if (valid_symbols[NEWLINE] && is_newline(lexer->lookahead)) {
+    // The token is the newline and any blank lines after it.
+    while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) {
+      bool newline = is_newline(lexer->lookahead);
+      advance(lexer);
+      if (newline) lexer->mark_end(lexer);
+    }
+    // Look past whole-line comments: a next code line starting with `|>` continues the
+    // previous expression, so there is no statement end here. Declining lets the
+    // internal lexer skip the whitespace and take the comments (the grammar defines the
+    // line-comment form too) and then the `|>`.
+    for (;;) {
+      while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) advance(lexer);
+      if (lexer->lookahead != '#') break;
+      advance(lexer);
+      if (lexer->lookahead == '=') break;  // a block comment: no continuation through it
+      while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
+    }
+    if (lexer->lookahead == '|') {
+      advance(lexer);
+      if (lexer->lookahead == '>') return false;
+    }
+    lexer->result_symbol = NEWLINE;
+    return true;
   }
+
+  while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) skip(lexer);
 
   if (lexer->lookahead == '#' && valid_symbols[COMMENT]) {
     lexer->result_symbol = COMMENT;
     return scan_comment(lexer);
   }
 
-  if (saw_newline && valid_symbols[NEWLINE] && !lexer->eof(lexer)) {
-    lexer->mark_end(lexer);
-    // A line starting with `|>` continues the previous expression.
-    if (lexer->lookahead == '|') {
+  // `end` and `else` are reserved: lex them as keywords even where the grammar cannot
+  // take them, so error recovery sees what they are.
+  if (lexer->lookahead == 'e') {
+    advance(lexer);
+    if (lexer->lookahead == 'n') {
       advance(lexer);
-      if (lexer->lookahead == '>') return false;
+      if (lexer->lookahead != 'd') return false;
+      advance(lexer);
+      lexer->result_symbol = END_KEYWORD;
+    } else if (lexer->lookahead == 'l') {
+      advance(lexer);
+      if (lexer->lookahead != 's') return false;
+      advance(lexer);
+      if (lexer->lookahead != 'e') return false;
+      advance(lexer);
+      lexer->result_symbol = ELSE_KEYWORD;
+    } else {
+      return false;
     }
-    lexer->result_symbol = NEWLINE;
+    if (is_identifier_char(lexer->lookahead)) return false;
+    lexer->mark_end(lexer);
     return true;
   }
 
