@@ -89,11 +89,11 @@ module.exports = grammar({
     $.comment,
     // Never valid in the grammar: when the scanner sees it valid, tree-sitter is recovering.
     $._error_sentinel,
-    // The scanner returns these keywords even where they are not valid (`foo(1, 2` then
-    // `end`), so error recovery sees the keyword, not an identifier, and can insert the
-    // missing `)` instead of swallowing the rest of the file.
+    // The scanner returns `end` even where it is not valid (`foo(1, 2` then `end`), so
+    // error recovery sees the keyword, not an identifier, and can insert the missing `)`
+    // instead of swallowing the rest of the file. (Costs ~500 parse states: a token that
+    // is both external and internal keeps tree-sitter from merging states.)
     'end',
-    'else',
   ],
 
   extras: ($) => [/\s/, $.comment],

@@ -15,7 +15,6 @@ enum TokenType {
   COMMENT,
   ERROR_SENTINEL,
   END_KEYWORD,
-  ELSE_KEYWORD,
 };
 
 void *tree_sitter_mesh_external_scanner_create(void) { return NULL; }
@@ -35,7 +34,7 @@ static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
 static inline bool is_newline(int32_t c) { return c == '\n' || c == '\r'; }
-// ASCII plus any non-ASCII code point: enough to tell that `end` is not `ending`.
+// ASCII plus any non-ASCII code point: enough to tell `end` from `ending` or `endé`.
 static inline bool is_identifier_char(int32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
@@ -148,27 +147,17 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
     return scan_comment(lexer);
   }
 
-  // `end` and `else` are reserved: lex them as keywords even where the grammar cannot
-  // take them, so error recovery sees what they are.
+  // `end` is reserved: lex it as the keyword even where the grammar cannot take it, so
+  // error recovery sees what it is.
   if (lexer->lookahead == 'e') {
     advance(lexer);
-    if (lexer->lookahead == 'n') {
-      advance(lexer);
-      if (lexer->lookahead != 'd') return false;
-      advance(lexer);
-      lexer->result_symbol = END_KEYWORD;
-    } else if (lexer->lookahead == 'l') {
-      advance(lexer);
-      if (lexer->lookahead != 's') return false;
-      advance(lexer);
-      if (lexer->lookahead != 'e') return false;
-      advance(lexer);
-      lexer->result_symbol = ELSE_KEYWORD;
-    } else {
-      return false;
-    }
+    if (lexer->lookahead != 'n') return false;
+    advance(lexer);
+    if (lexer->lookahead != 'd') return false;
+    advance(lexer);
     if (is_identifier_char(lexer->lookahead)) return false;
     lexer->mark_end(lexer);
+    lexer->result_symbol = END_KEYWORD;
     return true;
   }
 
