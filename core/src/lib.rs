@@ -4,6 +4,7 @@
 //! No browser and no file system here: callers hand in text and get values back.
 
 pub mod diff;
+pub mod highlight;
 pub mod parse;
 pub mod permalink;
 pub mod project;
