@@ -16,7 +16,7 @@ pub struct Diagnostic {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxNode {
     pub kind: String,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub start: Position,
     pub end: Position,
     pub error: bool,
@@ -40,14 +40,14 @@ pub fn analyze(source: &str) -> Analysis {
     Analysis { diagnostics, tree: syntax_node(source, parsed.root(), None) }
 }
 
-fn syntax_node(source: &str, node: Node, field: Option<&'static str>) -> SyntaxNode {
+fn syntax_node(source: &str, node: Node, field: Option<String>) -> SyntaxNode {
     let mut children = Vec::new();
     let mut cursor = node.walk();
     if cursor.goto_first_child() {
         loop {
             let child = cursor.node();
             if child.is_named() || child.is_missing() {
-                children.push(syntax_node(source, child, cursor.field_name()));
+                children.push(syntax_node(source, child, cursor.field_name().map(str::to_owned)));
             }
             if !cursor.goto_next_sibling() {
                 break;

@@ -68,7 +68,7 @@ fn node_view(node: SyntaxNode, path: Vec<usize>, expanded: RwSignal<HashSet<Vec<
 
 /// `field: kind 1:1-3:4`, pieces in their own spans for styling.
 fn label(node: &SyntaxNode) -> impl IntoView + use<> {
-    let field = node.field.map(|f| view! { <span class="field">{format!("{f}: ")}</span> });
+    let field = node.field.clone().map(|f| view! { <span class="field">{format!("{f}: ")}</span> });
     let kind = if node.missing { format!("MISSING {}", node.kind) } else { node.kind.clone() };
     let range = format!(
         "{}:{}–{}:{}",
