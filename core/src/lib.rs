@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod highlight;
+pub mod intake;
 pub mod parse;
 pub mod permalink;
 pub mod project;
