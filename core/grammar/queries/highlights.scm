@@ -1,7 +1,48 @@
-; Mesh syntax highlighting. Later patterns take precedence in editors that apply the
-; last match; tree-sitter-highlight applies the first, so specific patterns come first.
+; Mesh syntax highlighting.
+; When several patterns capture the same node, the LAST one wins (tree-sitter-highlight,
+; Neovim): general patterns come first, specific ones after them.
 
-(comment) @comment
+; ---------------------------------------------------------------- names (general)
+
+(identifier) @variable
+
+((identifier) @type
+  (#match? @type "^[A-Z]"))
+
+((identifier) @constant
+  (#match? @constant "^[A-Z][A-Z0-9_]+$"))
+
+(parameter pattern: (identifier) @variable.parameter)
+(block_parameters (parameter pattern: (identifier) @variable.parameter))
+
+(self) @variable.builtin
+(wildcard) @variable.builtin
+
+; ---------------------------------------------------------------- types
+
+(type_identifier) @type
+(function_type "Fun" @type.builtin)
+(module_path (identifier) @module)
+(import_list (identifier) @function)
+
+; ---------------------------------------------------------------- fields and properties
+
+(field_access field: (identifier) @property)
+(keyword_argument name: (identifier) @property)
+(field_initializer name: (identifier) @property)
+(field_declaration name: (identifier) @property)
+(supervisor_option key: (identifier) @property)
+(map_entry key: (identifier) @property)
+(struct_option name: (identifier) @keyword)
+(struct_literal name: (identifier) @type)
+
+(constructor_pattern constructor: (identifier) @constructor)
+(constructor_pattern constructor: (qualified_name (identifier) @constructor))
+
+; ---------------------------------------------------------------- calls
+
+(call function: (identifier) @function.call)
+(call function: (field_access field: (identifier) @function.call))
 
 ; ---------------------------------------------------------------- definitions
 
@@ -12,66 +53,28 @@
 (actor_definition name: (identifier) @type)
 (service_definition name: (identifier) @type)
 (supervisor_definition name: (identifier) @type)
-(module_definition name: (_) @type)
+(module_definition name: (identifier) @module)
+(module_definition name: (module_path (identifier) @module))
 (struct_definition name: (identifier) @type)
 (type_definition name: (identifier) @type)
 (type_alias name: (identifier) @type)
 (associated_type name: (identifier) @type)
 (interface_definition name: (identifier) @type)
-(variant name: (identifier) @constant)
+(variant name: (identifier) @constructor)
 (child_spec name: (identifier) @variable)
-
-; ---------------------------------------------------------------- calls and fields
-
-(call function: (identifier) @function.call)
-(call function: (field_access field: (identifier) @function.call))
-
-(field_access value: (identifier) @type
-  (#match? @type "^[A-Z]"))
-(field_access field: (identifier) @property)
-
-(keyword_argument name: (identifier) @property)
-(field_initializer name: (identifier) @property)
-(field_declaration name: (identifier) @property)
-(supervisor_option key: (identifier) @property)
-(struct_option name: (identifier) @keyword)
-(map_entry key: (identifier) @property)
-(struct_literal name: (identifier) @type)
-
-(constructor_pattern constructor: (identifier) @constructor)
-(constructor_pattern constructor: (qualified_name (identifier) @constructor))
-
-(module_path (identifier) @type)
-(import_list (identifier) @function)
-
-; ---------------------------------------------------------------- types
-
-(type_identifier) @type
-(function_type "Fun" @type.builtin)
 
 ; ---------------------------------------------------------------- literals
 
 (string) @string
 (escape_sequence) @string.escape
-(interpolation
-  "${" @punctuation.special
-  "}" @punctuation.special) @embedded
+(interpolation) @embedded
 (integer) @number
 (float) @number
 (atom) @constant
 (boolean) @constant.builtin
 (nil) @constant.builtin
-(self) @variable.builtin
-(wildcard) @variable.builtin
 
-((identifier) @constant
-  (#match? @constant "^[A-Z][A-Z0-9_]+$"))
-((identifier) @type
-  (#match? @type "^[A-Z]"))
-(parameter pattern: (identifier) @variable.parameter)
-(identifier) @variable
-
-; ---------------------------------------------------------------- keywords
+; ---------------------------------------------------------------- keywords and punctuation
 
 [
   "fn" "def" "pub" "module" "import" "from" "struct" "type" "interface" "impl" "for"
@@ -82,9 +85,7 @@
 
 [(break_expression) (continue_expression)] @keyword
 
-[
-  "and" "or" "not"
-] @keyword.operator
+["and" "or" "not"] @keyword.operator
 
 [
   "+" "-" "*" "/" "%" "<>" "++" ".." "<" ">" "<=" ">=" "==" "!=" "&&" "||" "|>" "!"
@@ -93,3 +94,8 @@
 
 ["(" ")" "[" "]" "{" "}" "%{"] @punctuation.bracket
 ["," "." ":" ";"] @punctuation.delimiter
+(interpolation
+  "${" @punctuation.special
+  "}" @punctuation.special)
+
+(comment) @comment

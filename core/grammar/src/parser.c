@@ -56149,7 +56149,7 @@ TS_PUBLIC const TSLanguage *tree_sitter_mesh(void) {
     .max_reserved_word_set_size = 43,
     .metadata = {
       .major_version = 0,
-      .minor_version = 0,
+      .minor_version = 1,
       .patch_version = 0,
     },
   };

@@ -20,38 +20,113 @@ pub const TAGS_QUERY: &str = include_str!("../../queries/tags.scm");
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn language_loads() {
-        let mut parser = tree_sitter::Parser::new();
+    use std::collections::BTreeMap;
+    use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+    fn parse(source: &str) -> Tree {
+        let mut parser = Parser::new();
         parser
             .set_language(&super::LANGUAGE.into())
             .expect("Mesh grammar loads");
+        parser.parse(source, None).expect("a tree")
+    }
+
+    /// `text -> capture` for every captured node, the last matching pattern winning
+    /// (the rule tree-sitter-highlight and editors apply).
+    fn captures(query_source: &str, source: &str) -> BTreeMap<String, String> {
+        let query = Query::new(&super::LANGUAGE.into(), query_source).expect("query compiles");
+        let tree = parse(source);
+        let mut by_node: BTreeMap<(usize, usize), (usize, String)> = BTreeMap::new();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&query, tree.root_node(), source.as_bytes());
+        while let Some(m) = matches.next() {
+            for (index, name) in query.capture_names().iter().enumerate() {
+                for node in m.nodes_for_capture_index(index as u32) {
+                    let key = (node.start_byte(), node.end_byte());
+                    let entry = by_node.entry(key).or_insert((m.pattern_index, name.to_string()));
+                    if m.pattern_index >= entry.0 {
+                        *entry = (m.pattern_index, name.to_string());
+                    }
+                }
+            }
+        }
+        by_node
+            .into_iter()
+            .map(|((start, end), (_, name))| (source[start..end].to_string(), name))
+            .collect()
     }
 
     #[test]
     fn highlights_query_compiles() {
-        tree_sitter::Query::new(&super::LANGUAGE.into(), super::HIGHLIGHTS_QUERY)
+        Query::new(&super::LANGUAGE.into(), super::HIGHLIGHTS_QUERY)
             .expect("highlights.scm compiles against the grammar");
     }
 
     #[test]
     fn tags_query_compiles() {
-        tree_sitter::Query::new(&super::LANGUAGE.into(), super::TAGS_QUERY)
+        Query::new(&super::LANGUAGE.into(), super::TAGS_QUERY)
             .expect("tags.scm compiles against the grammar");
     }
 
     #[test]
-    fn parses_a_function_without_errors() {
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&super::LANGUAGE.into()).unwrap();
+    fn highlights_name_what_each_token_is() {
+        let source = "fn area(width) do\n  Geo.scale(x, \"n=${y}\", :ok, 42) # c\nend\n";
+        let got = captures(super::HIGHLIGHTS_QUERY, source);
+        let expect = [
+            ("fn", "keyword"),
+            ("area", "function"),
+            ("width", "variable.parameter"),
+            ("x", "variable"),
+            ("Geo", "type"),
+            ("scale", "function.call"),
+            ("\"n=${y}\"", "string"),
+            ("${y}", "embedded"),
+            ("${", "punctuation.special"),
+            (":ok", "constant"),
+            ("42", "number"),
+            ("# c", "comment"),
+            ("end", "keyword"),
+        ];
+        for (text, capture) in expect {
+            assert_eq!(got.get(text).map(String::as_str), Some(capture), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn tags_find_definitions() {
+        let source = "module M do\nend\nactor a() do\nend\nservice S do\n  call Get() :: Int do |s| (s, s) end\nend\nstruct P do\n  x :: Int\nend\nfn f() = 1\n";
+        let got = captures(super::TAGS_QUERY, source);
+        for (text, capture) in [("M", "name"), ("a", "name"), ("S", "name"), ("Get", "name"), ("P", "name"), ("f", "name")] {
+            assert_eq!(got.get(text).map(String::as_str), Some(capture), "{text}: {got:?}");
+        }
+        assert_eq!(got.get("fn f() = 1").map(String::as_str), Some("definition.function"));
+        assert_eq!(got.get("module M do\nend").map(String::as_str), Some("definition.module"));
+        assert_eq!(got.get("actor a() do\nend").map(String::as_str), Some("definition.class"));
+        assert_eq!(got.get("struct P do\n  x :: Int\nend").map(String::as_str), Some("definition.class"));
+    }
+
+    #[test]
+    fn contract_fields_hold_the_documented_nodes() {
         let source = "from Api.Helpers import get_registry\n\nfn main() do\n  Process.whereis(\"r\")\nend\n";
-        let tree = parser.parse(source, None).unwrap();
-        assert!(!tree.root_node().has_error(), "{}", tree.root_node().to_sexp());
+        let tree = parse(source);
         assert_eq!(
             tree.root_node().to_sexp(),
             "(source_file (from_import module: (module_path (identifier) (identifier)) names: (import_list (identifier))) \
              (function_definition name: (identifier) parameters: (parameters) body: (block \
              (call function: (field_access value: (identifier) field: (identifier)) arguments: (arguments (string content: (string_content)))))))"
         );
+    }
+
+    #[test]
+    fn missing_paren_before_end_is_local() {
+        let tree = parse("fn a() do\n  foo(1, 2\nend\n\nfn b() do\n  2\nend\n");
+        let root = tree.root_node();
+        assert_eq!(root.kind(), "source_file");
+        assert_eq!(root.named_child_count(), 2);
+        let b = root.named_child(1).unwrap();
+        assert_eq!(b.kind(), "function_definition");
+        assert!(!b.has_error());
+        let missing = root.named_child(0).unwrap().to_sexp();
+        assert!(missing.contains("(MISSING \")\")"), "{missing}");
     }
 }
