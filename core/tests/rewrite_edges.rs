@@ -1,0 +1,255 @@
+//! Edge cases of the registry rewrite, each on a small project with exact expected text.
+
+mod rewrite_common;
+
+use mesh_rewrite::rewrite::report::{FileReport, FileStatus, HelperAction, ImportEdit, Severity};
+use mesh_rewrite::rewrite::rule::{HelperForm, Rule, PLAN_HELPER};
+use mesh_rewrite::rewrite::{rewrite, Outcome};
+use rewrite_common::project;
+
+fn run(files: &[(&str, &str)]) -> Outcome {
+    rewrite(&project(files), &Rule::default())
+}
+
+fn text<'a>(outcome: &'a Outcome, path: &str) -> &'a str {
+    &outcome.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).text
+}
+
+fn file<'a>(outcome: &'a Outcome, path: &str) -> &'a FileReport {
+    outcome.report.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no report for {path}"))
+}
+
+fn skipped(outcome: &Outcome, path: &str) -> Vec<(usize, usize, &'static str)> {
+    file(outcome, path).skipped.iter().map(|s| (s.line, s.column, s.reason.as_str())).collect()
+}
+
+fn codes(outcome: &Outcome) -> Vec<(Severity, &str, usize, &str)> {
+    outcome.report.diagnostics.iter().map(|d| (d.severity, d.path.as_str(), d.line, d.code.as_str())).collect()
+}
+
+const HELPERS: &str = "# Helpers.\n\npub fn ok() do\n  1\nend\n";
+
+#[test]
+fn crlf_files_keep_crlf_everywhere() {
+    let handler = "from Types.Event import Event\r\n\r\npub fn handle(r :: Request) -> Response do\r\n  let reg_pid = Process.whereis(\"mesher_registry\")\r\n  reg_pid\r\nend\r\n";
+    let helpers = "# Helpers.\r\n\r\npub fn ok() do\r\n  1\r\nend\r\n";
+    let rule = Rule { expected_counts: [("api/a.mpl".to_owned(), 1)].into(), ..Rule::default() };
+    let out = rewrite(&project(&[("api/a.mpl", handler), ("api/helpers.mpl", helpers)]), &rule);
+    assert_eq!(
+        text(&out, "api/a.mpl"),
+        "from Types.Event import Event\r\nfrom Api.Helpers import get_registry\r\n\r\npub fn handle(r :: Request) -> Response do\r\n  let reg_pid = get_registry()\r\n  reg_pid\r\nend\r\n"
+    );
+    let expected_helpers =
+        format!("# Helpers.\r\n\r\n{}\r\npub fn ok() do\r\n  1\r\nend\r\n", PLAN_HELPER.replace('\n', "\r\n"));
+    assert_eq!(text(&out, "api/helpers.mpl"), expected_helpers);
+    for f in &out.files {
+        let bytes = f.text.as_bytes();
+        assert!(bytes.iter().enumerate().all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r')), "{}", f.path);
+    }
+    let failed: Vec<_> = out.report.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+    assert_eq!(failed, ["no Pid compared with Int (compiles)"]);
+}
+
+#[test]
+fn calls_split_over_lines_or_oddly_spaced_match() {
+    let src = "fn f() do\n  let a = Process.whereis(\n    \"mesher_registry\"\n  )\n  let b = Process.whereis( \"mesher_registry\" )\n  a\nend\n";
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    assert_eq!(
+        text(&out, "api/x.mpl"),
+        "from Api.Helpers import get_registry\n\nfn f() do\n  let a = get_registry()\n  let b = get_registry()\n  a\nend\n"
+    );
+    let r: Vec<_> = file(&out, "api/x.mpl").replacements.iter().map(|r| (r.line, r.column)).collect();
+    assert_eq!(r, [(2, 11), (5, 11)]);
+}
+
+#[test]
+fn comments_and_strings_are_skipped_but_interpolations_are_code() {
+    let src = "# Process.whereis(\"mesher_registry\") used to live here\nfn f() do\n  let s = \"call Process.whereis(\\\"mesher_registry\\\") later\"\n  let t = \"pid: ${Process.whereis(\"mesher_registry\")}\"\n  s\nend\n";
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    assert_eq!(
+        text(&out, "api/x.mpl"),
+        "# Process.whereis(\"mesher_registry\") used to live here\n\nfrom Api.Helpers import get_registry\n\nfn f() do\n  let s = \"call Process.whereis(\\\"mesher_registry\\\") later\"\n  let t = \"pid: ${get_registry()}\"\n  s\nend\n"
+    );
+    assert_eq!(skipped(&out, "api/x.mpl"), [(1, 3, "comment"), (3, 17, "string")]);
+    let r: Vec<_> = file(&out, "api/x.mpl").replacements.iter().map(|r| (r.line, r.column)).collect();
+    assert_eq!(r, [(4, 19)]);
+    // The comment now describes a lookup the file no longer makes.
+    assert!(codes(&out).contains(&(Severity::Warning, "api/x.mpl", 1, "stale-comment")), "{:?}", codes(&out));
+}
+
+#[test]
+fn non_literal_arguments_are_reported_not_rewritten() {
+    let src = "fn f(name :: String) do\n  Process.whereis(name)\nend\n";
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    assert!(!out.changed());
+    assert_eq!(skipped(&out, "api/x.mpl"), [(2, 3, "non-literal argument")]);
+    assert_eq!(file(&out, "api/x.mpl").status, FileStatus::Unchanged);
+    assert_eq!(out.report.helper.action, HelperAction::None);
+}
+
+#[test]
+fn a_missing_helper_file_is_created() {
+    let src = "fn f() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+    let out = run(&[("ingestion/routes.mpl", src)]);
+    assert_eq!(out.report.helper.action, HelperAction::Created);
+    let created = out.files.iter().find(|f| f.path == "api/helpers.mpl").unwrap();
+    assert_eq!(created.original, None);
+    assert_eq!(created.text, PLAN_HELPER);
+    assert_eq!(file(&out, "api/helpers.mpl").status, FileStatus::Created);
+    let patch = created.patch();
+    let expected_head = "diff --git a/api/helpers.mpl b/api/helpers.mpl\nnew file mode 100644\n--- /dev/null\n+++ b/api/helpers.mpl\n@@ -0,0 +1,12 @@\n+# Cluster-aware registry lookup.\n";
+    assert!(patch.starts_with(expected_head), "{patch}");
+    assert!(patch.ends_with("+  end\n+end\n"), "{patch}");
+    assert!(out.patch().contains("diff --git a/ingestion/routes.mpl b/ingestion/routes.mpl\n"));
+}
+
+#[test]
+fn an_empty_helper_file_gets_just_the_helper() {
+    let src = "fn f() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+    let rule = Rule { helper_form: HelperForm::NodeMode, ..Rule::default() };
+    let out = rewrite(&project(&[("api/x.mpl", src), ("api/helpers.mpl", "")]), &rule);
+    assert_eq!(text(&out, "api/helpers.mpl"), rule.helper_source());
+    assert_eq!(out.report.helper.action, HelperAction::Inserted);
+}
+
+#[test]
+fn files_with_syntax_errors_are_left_alone_and_reported() {
+    let bad = "fn f() do\n  let r = Process.whereis(\"mesher_registry\")\n  let x = (1\nend\n";
+    let good = "fn g() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+    let out = run(&[("api/bad.mpl", bad), ("api/good.mpl", good), ("api/helpers.mpl", HELPERS)]);
+    assert_eq!(text(&out, "api/bad.mpl"), bad);
+    assert_eq!(file(&out, "api/bad.mpl").status, FileStatus::Blocked);
+    assert_eq!(skipped(&out, "api/bad.mpl"), [(2, 11, "syntax error")]);
+    assert!(out.report.blocked());
+    assert_eq!(file(&out, "api/good.mpl").status, FileStatus::Modified);
+    let syntax: Vec<_> = out.report.diagnostics.iter().filter(|d| d.code == "syntax-error").collect();
+    assert!(!syntax.is_empty());
+    assert!(syntax.iter().all(|d| d.path == "api/bad.mpl" && d.severity == Severity::Error));
+    assert!(syntax[0].message.ends_with("; the file was not rewritten"), "{}", syntax[0].message);
+    let failed: Vec<_> = out.report.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+    assert!(failed.contains(&"helper called in every file that had lookups"), "{failed:?}");
+    assert!(failed.contains(&"registry lookup left only in excluded files and the helper"), "{failed:?}");
+}
+
+const CALL: &str = "fn f() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+
+fn rewritten(src: &str) -> (String, ImportEdit) {
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    (text(&out, "api/x.mpl").to_owned(), file(&out, "api/x.mpl").import_edit)
+}
+
+#[test]
+fn an_existing_helper_import_is_extended_in_place() {
+    let src = format!("from Api.Helpers import require_param, json_ok\nfrom Types.Event import Event\n\n{CALL}");
+    let (out, edit) = rewritten(&src);
+    assert_eq!(edit, ImportEdit::Merged);
+    assert_eq!(
+        out,
+        "from Api.Helpers import require_param, json_ok, get_registry\nfrom Types.Event import Event\n\nfn f() do\n  get_registry()\nend\n"
+    );
+}
+
+#[test]
+fn an_import_already_listing_the_helper_is_kept() {
+    let src = format!("from Api.Helpers import get_registry, json_ok\n\n{CALL}");
+    let (out, edit) = rewritten(&src);
+    assert_eq!(edit, ImportEdit::None);
+    assert_eq!(out, "from Api.Helpers import get_registry, json_ok\n\nfn f() do\n  get_registry()\nend\n");
+}
+
+#[test]
+fn a_new_import_goes_after_the_last_import_line() {
+    let src = format!("##! Doc.\nimport Types.Alert\nfrom Types.Event import Event  # events\n\n{CALL}");
+    let (out, edit) = rewritten(&src);
+    assert_eq!(edit, ImportEdit::Added);
+    assert_eq!(
+        out,
+        "##! Doc.\nimport Types.Alert\nfrom Types.Event import Event  # events\nfrom Api.Helpers import get_registry\n\nfn f() do\n  get_registry()\nend\n"
+    );
+}
+
+#[test]
+fn without_imports_the_import_goes_after_the_leading_comment_block() {
+    let src = format!("##! Module doc.\n##! More.\n\n## Doc of f.\n{CALL}");
+    let (out, edit) = rewritten(&src);
+    assert_eq!(edit, ImportEdit::Added);
+    assert_eq!(
+        out,
+        "##! Module doc.\n##! More.\n\nfrom Api.Helpers import get_registry\n\n## Doc of f.\nfn f() do\n  get_registry()\nend\n"
+    );
+    let (out, _) = rewritten(CALL);
+    assert_eq!(out, "from Api.Helpers import get_registry\n\nfn f() do\n  get_registry()\nend\n");
+}
+
+#[test]
+fn a_present_helper_is_kept_and_its_body_never_rewritten() {
+    let helpers = "# Helpers.\n\npub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend\n\npub fn pool() do\n  PipelineRegistry.get_pool(Process.whereis(\"mesher_registry\"))\nend\n";
+    let out = run(&[("api/helpers.mpl", helpers), ("api/x.mpl", CALL)]);
+    assert_eq!(out.report.helper.action, HelperAction::Present);
+    // The module never imports itself; the helper's own lookup stays.
+    assert_eq!(
+        text(&out, "api/helpers.mpl"),
+        "# Helpers.\n\npub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend\n\npub fn pool() do\n  PipelineRegistry.get_pool(get_registry())\nend\n"
+    );
+    assert_eq!(file(&out, "api/helpers.mpl").import_edit, ImportEdit::None);
+    assert_eq!(skipped(&out, "api/helpers.mpl"), [(4, 3, "helper body")]);
+    assert_eq!(file(&out, "api/x.mpl").replacements.len(), 1);
+}
+
+#[test]
+fn excluded_files_are_untouched() {
+    let out = run(&[("ingestion/pipeline.mpl", CALL), ("api/helpers.mpl", HELPERS)]);
+    assert!(!out.changed());
+    assert_eq!(skipped(&out, "ingestion/pipeline.mpl"), [(2, 3, "excluded file")]);
+}
+
+#[test]
+fn functions_actors_and_service_handlers_name_the_replacement() {
+    let src = "let top = Process.whereis(\"mesher_registry\")\n\nactor worker(n :: Int) do\n  let r = Process.whereis(\"mesher_registry\")\n  receive do\n    x -> worker(n)\n  end\nend\n\nservice Reg do\n  fn init(x :: Int) -> Int do x end\n  call Get() :: Int do |s|\n    let r = Process.whereis(\"mesher_registry\")\n    (s, s)\n  end\nend\n";
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    let names: Vec<_> = file(&out, "api/x.mpl").replacements.iter().map(|r| r.function.as_deref()).collect();
+    assert_eq!(names, [None, Some("worker"), Some("Get")]);
+}
+
+#[test]
+fn pid_compared_with_int_is_an_error_anywhere() {
+    let src = "fn f() do\n  let p = Global.whereis(\"x\")\n  if p == 0 do 1 else 2 end\nend\n\nfn g() do\n  0 != Process.whereis(\"y\")\nend\n\nfn h(p :: Int) do\n  p == 0\nend\n";
+    let out = run(&[("api/x.mpl", src)]);
+    let errors: Vec<_> = out.report.diagnostics.iter().map(|d| (d.line, d.column, d.code.as_str())).collect();
+    assert_eq!(errors, [(3, 6, "E0001"), (7, 3, "E0001")]);
+}
+
+#[test]
+fn stay_local_lookups_are_kept_and_noted() {
+    let src = "# StreamManager stays local: Process.whereis(\"stream_manager\").\nfn f() do\n  let sm = Process.whereis(\"stream_manager\")\n  let reg = Process.whereis(\"mesher_registry\")\n  sm\nend\n";
+    let out = run(&[("ingestion/ws.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    assert!(text(&out, "ingestion/ws.mpl").contains("let sm = Process.whereis(\"stream_manager\")\n  let reg = get_registry()\n"));
+    // A comment about the stay-local lookup is not stale.
+    // Diagnostics point into the rewritten files (the import moved the lookup down a few lines).
+    assert_eq!(
+        codes(&out),
+        [(Severity::Error, "api/helpers.mpl", 9, "E0001"), (Severity::Info, "ingestion/ws.mpl", 6, "stay-local")]
+    );
+}
+
+#[test]
+fn a_custom_helper_is_inserted_as_written() {
+    let custom = "pub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend";
+    let rule = Rule {
+        helper_form: HelperForm::Custom,
+        custom_helper: custom.into(),
+        expected_counts: [("api/x.mpl".to_owned(), 1)].into(),
+        ..Rule::default()
+    };
+    let out = rewrite(&project(&[("api/helpers.mpl", HELPERS), ("api/x.mpl", CALL)]), &rule);
+    assert_eq!(text(&out, "api/helpers.mpl"), format!("# Helpers.\n\n{custom}\n\npub fn ok() do\n  1\nend\n"));
+    assert!(out.report.checks.iter().all(|c| c.passed), "{:#?}", out.report.checks);
+}
+
+#[test]
+fn other_names_and_unrelated_calls_are_ignored() {
+    let src = "fn f() do\n  Process.whereis(\"other\")\n  Global.whereis(\"mesher_registry\")\n  Process.register(\"mesher_registry\", self())\nend\n";
+    let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
+    assert!(!out.changed());
+    assert!(file(&out, "api/x.mpl").skipped.is_empty());
+}
