@@ -74,7 +74,8 @@ pub fn run(args: Args) -> u8 {
             }
         },
     };
-    let options = Options { seed: args.seed, remote_calls_work: args.remote_calls_work, record_states: false };
+    let options =
+        Options { seed: args.seed, remote_calls_work: args.remote_calls_work, record_states: false };
     let run = match simulate::run(&scenario, &rule, &helper_text, &label, &options) {
         Ok(run) => run,
         Err(e) => {

@@ -94,7 +94,10 @@ fn json_keeps_the_contract_keys() {
     assert_eq!(r["after"]["outcome"], "crash");
     assert_eq!(r["after"]["resolved_node"], "a");
     let entry = &v["log"][0];
-    assert_eq!(entry, &serde_json::json!({"time": 0, "node": "a", "event": "Node.start(\"a@sim\"): now distributed"}));
+    assert_eq!(
+        entry,
+        &serde_json::json!({"time": 0, "node": "a", "event": "Node.start(\"a@sim\"): now distributed"})
+    );
 }
 
 #[test]
@@ -103,7 +106,8 @@ fn plan_form_json_says_it_does_not_compile() {
     assert_eq!(v["helper_form"], "plan");
     assert_eq!(v["compiles"], false);
     assert_eq!(v["type_errors"][0]["code"], "E0001");
-    let after: Vec<&str> = v["results"].as_array().unwrap().iter().map(|r| r["after"]["outcome"].as_str().unwrap()).collect();
+    let after: Vec<&str> =
+        v["results"].as_array().unwrap().iter().map(|r| r["after"]["outcome"].as_str().unwrap()).collect();
     assert_eq!(after, ["crash", "hang", "ok"]);
 }
 
@@ -143,7 +147,8 @@ fn scenario_files_run_and_report_errors_by_line() {
     let good = dir.path().join("two-nodes.scn");
     fs::write(&good, "nodes a b\nat 0 start a\nat 0 app a\nat 0 start b\nat 0 connect b a\nat 100 request b handle_event\n")
         .unwrap();
-    let o = simulate(&["--scenario", good.to_str().unwrap(), "--helper-form", "node-mode", "--format", "json"]);
+    let o =
+        simulate(&["--scenario", good.to_str().unwrap(), "--helper-form", "node-mode", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["scenario"], "two-nodes");
@@ -167,11 +172,21 @@ fn project_helper_is_taken_from_the_rewritten_project() {
         "ingestion/routes.mpl",
         "pub fn handle_event(req) do\n  let reg_pid = Process.whereis(\"mesher_registry\")\n  reg_pid\nend\n",
     );
-    let o = simulate(&["--project", dir.path().to_str().unwrap(), "--helper-form", "node-mode", "--format", "json"]);
+    let o = simulate(&[
+        "--project",
+        dir.path().to_str().unwrap(),
+        "--helper-form",
+        "node-mode",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        format!("helper: get_registry from {} after the rewrite\n", dir.path().join("api/helpers.mpl").display())
+        format!(
+            "helper: get_registry from {} after the rewrite\n",
+            dir.path().join("api/helpers.mpl").display()
+        )
     );
     let v = json(&o);
     assert_eq!(v["helper_form"], "node-mode");
@@ -189,7 +204,10 @@ fn an_edited_project_helper_changes_the_simulation() {
     );
     let o = simulate(&["--project", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stderr(&o), format!("helper: get_registry from {}\n", dir.path().join("api/helpers.mpl").display()));
+    assert_eq!(
+        stderr(&o),
+        format!("helper: get_registry from {}\n", dir.path().join("api/helpers.mpl").display())
+    );
     let v = json(&o);
     assert_eq!(v["helper_form"], "project");
     assert_eq!(v["compiles"], true);
@@ -200,7 +218,11 @@ fn an_edited_project_helper_changes_the_simulation() {
 #[test]
 fn a_helper_outside_the_subset_cannot_be_simulated() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "api/helpers.mpl", "pub fn get_registry() do\n  Map.get(registries(), Node.self())\nend\n");
+    write(
+        dir.path(),
+        "api/helpers.mpl",
+        "pub fn get_registry() do\n  Map.get(registries(), Node.self())\nend\n",
+    );
     let o = simulate(&["--project", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o), "");

@@ -15,7 +15,10 @@ fn parse_errors_name_the_line() {
         ("nodes a\nat 5 start a\nat 4 app a\n", "line 3: time 4 is before the previous event's time 5"),
         ("nodes a\nat 0 jump a\n", "line 2: unknown event `jump`"),
         ("nodes a\nat 0 start\n", "line 2: expected `start NODE`"),
-        ("nodes a b\nat 0 register remote a r p\n", "line 2: expected `register local|global NODE NAME PROCESS`"),
+        (
+            "nodes a b\nat 0 register remote a r p\n",
+            "line 2: expected `register local|global NODE NAME PROCESS`",
+        ),
         ("nodes a b\nat 0 partition a b\n", "line 2: expected `partition NODE... | NODE...`"),
         ("nodes a b\nat 0 partition a | a b\n", "line 2: node `a` is on both sides of the partition"),
         ("nodes a\nat 0 connect a a\n", "line 2: node `a` cannot connect to itself"),
@@ -76,17 +79,26 @@ fn same_seed_same_log_for_every_built_in() {
 fn different_seeds_change_delivery_times() {
     let rule = Rule::default();
     let times = |seed| {
-        let run = simulate::run_rule(&built_in("late-join").unwrap(), &rule, &Options { seed, ..Options::default() })
-            .unwrap();
+        let run = simulate::run_rule(
+            &built_in("late-join").unwrap(),
+            &rule,
+            &Options { seed, ..Options::default() },
+        )
+        .unwrap();
         run.log.iter().map(|l| l.time).collect::<Vec<_>>()
     };
     assert_eq!(times(1), times(1));
     assert_ne!(times(1), times(2));
     // Delays stay within the documented bounds: the snapshot reaches b 1..=40 ms after connecting.
     for seed in 0..50 {
-        let run = simulate::run_rule(&built_in("late-join").unwrap(), &rule, &Options { seed, ..Options::default() })
-            .unwrap();
-        let snapshot = run.log.iter().find(|l| l.node == "b" && l.event.starts_with("received snapshot")).unwrap();
+        let run = simulate::run_rule(
+            &built_in("late-join").unwrap(),
+            &rule,
+            &Options { seed, ..Options::default() },
+        )
+        .unwrap();
+        let snapshot =
+            run.log.iter().find(|l| l.node == "b" && l.event.starts_with("received snapshot")).unwrap();
         assert!((101..=140).contains(&snapshot.time), "seed {seed}: {}", snapshot.time);
     }
 }

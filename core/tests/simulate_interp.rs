@@ -51,7 +51,8 @@ fn type_errors(body: &str) -> Vec<String> {
 
 #[test]
 fn let_binds_and_identifiers_read() {
-    let (pid, calls) = call_on(0, "  let name = \"mesher_registry\"\n  let reg = Process.whereis(name)\n  reg");
+    let (pid, calls) =
+        call_on(0, "  let name = \"mesher_registry\"\n  let reg = Process.whereis(name)\n  reg");
     assert_eq!(pid, "<a.1>");
     assert_eq!(calls, ["3:13 Process.whereis(\"mesher_registry\") -> <a.1>"]);
 }
@@ -59,9 +60,15 @@ fn let_binds_and_identifiers_read() {
 #[test]
 fn if_else_takes_one_branch_only() {
     let body = "  if true do\n    Process.whereis(\"mesher_registry\")\n  else\n    Global.whereis(\"mesher_registry\")\n  end";
-    assert_eq!(call_on(0, body), ("<a.1>".into(), vec!["3:5 Process.whereis(\"mesher_registry\") -> <a.1>".into()]));
+    assert_eq!(
+        call_on(0, body),
+        ("<a.1>".into(), vec!["3:5 Process.whereis(\"mesher_registry\") -> <a.1>".into()])
+    );
     let body = body.replacen("true", "false", 1);
-    assert_eq!(call_on(0, &body), ("<b.1>".into(), vec!["5:5 Global.whereis(\"mesher_registry\") -> <b.1>".into()]));
+    assert_eq!(
+        call_on(0, &body),
+        ("<b.1>".into(), vec!["5:5 Global.whereis(\"mesher_registry\") -> <b.1>".into()])
+    );
 }
 
 #[test]
@@ -119,7 +126,10 @@ fn equality_literals_and_intended_pid_meaning() {
     // Not found is raw PID 0: equal to Int 0 by the helper's intended meaning, a live PID is not.
     assert_eq!(value_on(2, "  Process.whereis(\"mesher_registry\") == 0"), Value::Bool(true));
     assert_eq!(value_on(0, "  Process.whereis(\"mesher_registry\") != 0"), Value::Bool(true));
-    assert_eq!(value_on(0, "  Process.whereis(\"mesher_registry\")"), Value::Pid(Some(Pid { node: 0, serial: 1 })));
+    assert_eq!(
+        value_on(0, "  Process.whereis(\"mesher_registry\")"),
+        Value::Pid(Some(Pid { node: 0, serial: 1 }))
+    );
 }
 
 #[test]
@@ -139,7 +149,10 @@ fn plan_helper_falls_back_to_global_when_local_is_missing() {
 fn helper_is_found_inside_a_whole_file() {
     let file = "from Api.Types import x\n\npub fn other() do\n  1\nend\n\n# lookup\npub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend\n";
     let helper = Helper::load(file, "get_registry").unwrap();
-    assert_eq!(helper.function_text(), "pub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend");
+    assert_eq!(
+        helper.function_text(),
+        "pub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend"
+    );
     let c = cluster();
     let resolved = interp::call(&helper, &c, 0).unwrap();
     assert_eq!(resolved.calls[0].line, Some(9));
@@ -183,7 +196,8 @@ fn run_time_refusals() {
     let c = cluster();
     let err = interp::call(&helper("  \"x\""), &c, 0).unwrap_err();
     assert_eq!(err.message, "cannot simulate: get_registry returned \"x\" (String), not a Pid, at 1:23");
-    let err = interp::call(&helper("  case 2 do\n    1 -> Process.whereis(\"r\")\n  end"), &c, 0).unwrap_err();
+    let err =
+        interp::call(&helper("  case 2 do\n    1 -> Process.whereis(\"r\")\n  end"), &c, 0).unwrap_err();
     assert_eq!(err.message, "cannot simulate: no case arm matches 2 at 2:3");
     let err = interp::call(&helper("  nope"), &c, 0).unwrap_err();
     assert_eq!(err.message, "cannot simulate: unbound variable `nope` at 2:3");
@@ -208,7 +222,10 @@ fn type_check_follows_the_runtime_rules() {
         type_errors("  Global.whereis(\"r\" <> 1)"),
         ["2:25: error[E0001]: `<>` needs String operands, found Int"]
     );
-    assert_eq!(type_errors("  \"x\""), ["1:23: error[E0001]: get_registry returns String where callers expect a Pid"]);
+    assert_eq!(
+        type_errors("  \"x\""),
+        ["1:23: error[E0001]: get_registry returns String where callers expect a Pid"]
+    );
     // The branch a run never takes is still checked.
     assert_eq!(
         type_errors("  if true do\n    Process.whereis(\"r\")\n  else\n    if Global.whereis(\"r\") != 0 do Global.whereis(\"r\") else Global.whereis(\"r\") end\n  end"),

@@ -23,7 +23,9 @@ fn fixture(name: &str) -> String {
 
 /// `node@time handler: before-outcome(resolved) after-outcome(resolved)`, one per request.
 fn outcomes(run: &Run) -> Vec<String> {
-    let side = |l: &simulate::Lookup| format!("{}({})", l.outcome.as_str(), l.resolved_node.as_deref().unwrap_or("-"));
+    let side = |l: &simulate::Lookup| {
+        format!("{}({})", l.outcome.as_str(), l.resolved_node.as_deref().unwrap_or("-"))
+    };
     run.results
         .iter()
         .map(|r| format!("{}@{} {}: {} {}", r.node, r.time, r.handler, side(&r.before), side(&r.after)))
@@ -116,7 +118,10 @@ fn plan_form_is_labelled_as_not_compiling() {
     let run = run_named("late-join", HelperForm::Plan, false, 1);
     assert!(!run.compiles);
     assert_eq!(run.type_errors.len(), 1);
-    assert_eq!(run.type_errors[0].to_string(), "7:6: error[E0001]: type mismatch: Pid compared with Int (`!=`)");
+    assert_eq!(
+        run.type_errors[0].to_string(),
+        "7:6: error[E0001]: type mismatch: Pid compared with Int (`!=`)"
+    );
     assert_eq!(
         run.note.as_deref(),
         Some(
@@ -132,7 +137,8 @@ fn plan_form_is_labelled_as_not_compiling() {
 fn late_join_node_mode_crash_is_explained_by_its_trace() {
     let run = run_named("late-join", HelperForm::NodeMode, false, 1);
     let b = &run.results[1].after;
-    let calls: Vec<(&str, &str)> = b.trace.calls.iter().map(|c| (c.call.as_str(), c.returned.as_str())).collect();
+    let calls: Vec<(&str, &str)> =
+        b.trace.calls.iter().map(|c| (c.call.as_str(), c.returned.as_str())).collect();
     assert_eq!(calls, [("Node.self()", "\"b@sim\""), ("Global.whereis(\"mesher_registry\")", "<a.1>")]);
     let global = &b.trace.calls[1];
     assert_eq!(global.read.as_deref(), Some("b's global-registry copy"));
@@ -146,7 +152,8 @@ fn late_join_node_mode_crash_is_explained_by_its_trace() {
     );
     // Why b's copy holds a's registry: b's own registration of the well-known name came second.
     assert!(run.log.iter().any(|l| l.node == "b"
-        && l.event == "Global.register(\"mesher_registry\", <b.1>) -> 1: this copy already has <a.1> (ignored)"));
+        && l.event
+            == "Global.register(\"mesher_registry\", <b.1>) -> 1: this copy already has <a.1> (ignored)"));
     let before = &run.results[1].before;
     assert_eq!(before.trace.calls[0].read.as_deref(), Some("b's local registry"));
     assert_eq!(before.trace.why, "<b.1> runs on b: a local service call, answered");
@@ -162,10 +169,8 @@ fn owner_down_hang_reads_an_empty_slot() {
         "the lookup returned 0, so PipelineRegistry.get_pool(reg) calls b's main process, which never replies: \
          the handler hangs"
     );
-    assert!(run
-        .log
-        .iter()
-        .any(|l| l.node == "b" && l.event == "noticed a is gone; dropped its names: mesher_registry, mesher_registry@a@sim"));
+    assert!(run.log.iter().any(|l| l.node == "b"
+        && l.event == "noticed a is gone; dropped its names: mesher_registry, mesher_registry@a@sim"));
 }
 
 #[test]
@@ -200,7 +205,11 @@ fn connect_returns_before_the_snapshot_arrives() {
 #[test]
 fn peer_lists_make_a_full_mesh() {
     let run = run_text(&fixture("full-mesh.scn"), HelperForm::NodeMode);
-    assert!(run.log.iter().any(|l| l.node == "c" && l.event.starts_with("auto-connect(\"a@sim\"): session up")), "{:#?}", run.log);
+    assert!(
+        run.log.iter().any(|l| l.node == "c" && l.event.starts_with("auto-connect(\"a@sim\"): session up")),
+        "{:#?}",
+        run.log
+    );
     // c never connected to a itself, yet its copy has a's registry: node-mode on c crashes.
     assert_eq!(outcomes(&run), ["c@400 handle_event: ok(c) crash(a)"]);
 }
@@ -210,10 +219,7 @@ fn an_unregister_removes_whatever_pid_the_receiver_holds() {
     let run = run_text(&fixture("divergent-unregister.scn"), HelperForm::NodeMode);
     assert!(run.log.iter().any(|l| l.node == "b"
         && l.event == "received unregistration of mesher_registry from a: removed (held <b.1>)"));
-    assert_eq!(
-        outcomes(&run),
-        ["b@300 handle_event: ok(b) ok(b)", "b@600 handle_event: ok(b) hang(-)"]
-    );
+    assert_eq!(outcomes(&run), ["b@300 handle_event: ok(b) ok(b)", "b@600 handle_event: ok(b) hang(-)"]);
 }
 
 #[test]
@@ -235,10 +241,7 @@ fn partition_drops_names_and_reconnecting_after_heal_restores_them() {
 #[test]
 fn node_up_is_a_fresh_standalone_node() {
     let run = run_text(&fixture("restart.scn"), HelperForm::NodeMode);
-    assert_eq!(
-        outcomes(&run),
-        ["a@300 handle_event: hang(-) hang(-)", "a@400 handle_event: ok(a) ok(a)"]
-    );
+    assert_eq!(outcomes(&run), ["a@300 handle_event: hang(-) hang(-)", "a@400 handle_event: ok(a) ok(a)"]);
     assert!(run.log.iter().any(|l| l.event == "app boots: PipelineRegistry started as <a.2>"));
 }
 

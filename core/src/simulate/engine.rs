@@ -21,8 +21,13 @@ pub struct Resolved {
 pub type LookupFn<'a> = dyn FnMut(&Cluster, NodeId) -> Result<Resolved, SimError> + 'a;
 
 enum Msg {
-    Register { name: String, pid: Pid },
-    Unregister { name: String },
+    Register {
+        name: String,
+        pid: Pid,
+    },
+    Unregister {
+        name: String,
+    },
     /// A copy of the sender's global registry, taken when it was sent.
     Snapshot(Vec<(String, Pid)>),
     /// The sender's peers, so the receiver can connect to them too (full mesh).
@@ -31,9 +36,19 @@ enum Msg {
 
 enum Item {
     Scenario(usize),
-    Deliver { from: NodeId, from_inc: u32, to: NodeId, to_inc: u32, msg: Msg },
+    Deliver {
+        from: NodeId,
+        from_inc: u32,
+        to: NodeId,
+        to_inc: u32,
+        msg: Msg,
+    },
     /// `survivor` notices that `lost` went away (disconnect or heartbeat timeout).
-    Detect { survivor: NodeId, survivor_inc: u32, lost: NodeId },
+    Detect {
+        survivor: NodeId,
+        survivor_inc: u32,
+        lost: NodeId,
+    },
 }
 
 pub struct Engine<'s> {
@@ -52,7 +67,12 @@ pub struct Engine<'s> {
 }
 
 impl<'s> Engine<'s> {
-    pub fn new(scenario: &'s Scenario, registry_name: &str, seed: u64, remote_calls_work: bool) -> Engine<'s> {
+    pub fn new(
+        scenario: &'s Scenario,
+        registry_name: &str,
+        seed: u64,
+        remote_calls_work: bool,
+    ) -> Engine<'s> {
         let nodes = scenario.nodes.iter().map(|d| Node::new(&d.id, &d.full_name)).collect();
         let mut engine = Engine {
             scenario,
@@ -130,7 +150,9 @@ impl<'s> Engine<'s> {
             self.now = time;
             match item {
                 Item::Scenario(i) => self.scenario_event(i, after)?,
-                Item::Deliver { from, from_inc, to, to_inc, msg } => self.deliver(from, from_inc, to, to_inc, msg),
+                Item::Deliver { from, from_inc, to, to_inc, msg } => {
+                    self.deliver(from, from_inc, to, to_inc, msg)
+                }
                 Item::Detect { survivor, survivor_inc, lost } => {
                     let s = &self.cluster.nodes[survivor];
                     if !s.up || s.incarnation != survivor_inc {
@@ -161,7 +183,10 @@ impl<'s> Engine<'s> {
         match self.cluster.nodes[node].process(label) {
             Some(serial) => Some(Pid { node, serial }),
             None => {
-                self.note(Some(node), format!("{what} ignored: no live process `{label}` on {}", self.id(node)));
+                self.note(
+                    Some(node),
+                    format!("{what} ignored: no live process `{label}` on {}", self.id(node)),
+                );
                 None
             }
         }
@@ -265,7 +290,10 @@ impl<'s> Engine<'s> {
     fn register_local(&mut self, node: NodeId, name: &str, pid: Pid) {
         let code = self.cluster.register_local(node, name, pid);
         let tail = if code == 0 { "" } else { " (name taken)" };
-        self.note(Some(node), format!("Process.register(\"{name}\", {}) -> {code}{tail}", self.pid(Some(pid))));
+        self.note(
+            Some(node),
+            format!("Process.register(\"{name}\", {}) -> {code}{tail}", self.pid(Some(pid))),
+        );
     }
 
     fn register_global(&mut self, node: NodeId, name: &str, pid: Pid) {
@@ -275,7 +303,9 @@ impl<'s> Engine<'s> {
             let holder = self.pid(self.cluster.nodes[node].global.get(name).copied());
             self.note(
                 Some(node),
-                format!("Global.register(\"{name}\", {shown}) -> 1: this copy already has {holder} (ignored)"),
+                format!(
+                    "Global.register(\"{name}\", {shown}) -> 1: this copy already has {holder} (ignored)"
+                ),
             );
             return;
         }
@@ -355,7 +385,8 @@ impl<'s> Engine<'s> {
             }
         }
         let names = |ns: &[NodeId]| ns.iter().map(|n| self.id(*n).to_owned()).collect::<Vec<_>>().join(" ");
-        let text = format!("partition: {} | {}; {} session(s) lost", names(left), names(right), cut_sessions.len());
+        let text =
+            format!("partition: {} | {}; {} session(s) lost", names(left), names(right), cut_sessions.len());
         self.note(None, text);
         for (a, b) in cut_sessions {
             for (survivor, lost) in [(a, b), (b, a)] {
@@ -442,7 +473,11 @@ impl<'s> Engine<'s> {
         let after = self.judge(node, resolved);
         self.note(
             Some(node),
-            format!("request {handler}: before {}, after {}", before.outcome.as_str(), after.outcome.as_str()),
+            format!(
+                "request {handler}: before {}, after {}",
+                before.outcome.as_str(),
+                after.outcome.as_str()
+            ),
         );
         self.results.push(RequestResult {
             time: self.now,
@@ -470,7 +505,10 @@ impl<'s> Engine<'s> {
                 if self.cluster.alive(pid) {
                     (Outcome::Ok, format!("{shown} runs on {here}: a local service call, answered"))
                 } else {
-                    (Outcome::Hang, format!("{shown} on {here} has exited: the service call never gets a reply"))
+                    (
+                        Outcome::Hang,
+                        format!("{shown} on {here} has exited: the service call never gets a reply"),
+                    )
                 }
             }
             Some(pid) => {

@@ -104,10 +104,24 @@ pub enum ExprKind {
     Var(String),
     Block(Vec<Stmt>),
     /// `alternative` is a block or another `if` (an `else if` chain).
-    If { condition: Box<Expr>, consequence: Box<Expr>, alternative: Option<Box<Expr>> },
-    Case { value: Box<Expr>, arms: Vec<Arm> },
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
-    Call { function: Builtin, arguments: Vec<Expr> },
+    If {
+        condition: Box<Expr>,
+        consequence: Box<Expr>,
+        alternative: Option<Box<Expr>>,
+    },
+    Case {
+        value: Box<Expr>,
+        arms: Vec<Arm>,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Call {
+        function: Builtin,
+        arguments: Vec<Expr>,
+    },
 }
 
 /// The helper function, ready to run.
@@ -145,7 +159,11 @@ impl Helper {
         let body = function
             .child_by_field_name("body")
             .ok_or_else(|| SimError::new(format!("cannot simulate: `{name}` has no body")))?;
-        Ok(Helper { name: name.to_owned(), body: lower.expr(body)?, text: source[function.byte_range()].to_owned() })
+        Ok(Helper {
+            name: name.to_owned(),
+            body: lower.expr(body)?,
+            text: source[function.byte_range()].to_owned(),
+        })
     }
 
     /// The function's source text.
@@ -202,8 +220,9 @@ impl Lower<'_> {
     }
 
     fn field<'t>(&self, node: Node<'t>, field: &str) -> Result<Node<'t>, SimError> {
-        node.child_by_field_name(field)
-            .ok_or_else(|| self.unsupported(node, &format!("{} without {field}", node.kind().replace('_', " "))))
+        node.child_by_field_name(field).ok_or_else(|| {
+            self.unsupported(node, &format!("{} without {field}", node.kind().replace('_', " ")))
+        })
     }
 
     fn expr(&self, node: Node) -> Result<Expr, SimError> {
@@ -227,7 +246,11 @@ impl Lower<'_> {
                     None => None,
                     Some(alt) => Some(Box::new(self.else_clause(alt)?)),
                 };
-                ExprKind::If { condition: Box::new(condition), consequence: Box::new(consequence), alternative }
+                ExprKind::If {
+                    condition: Box::new(condition),
+                    consequence: Box::new(consequence),
+                    alternative,
+                }
             }
             "case_expression" => {
                 let value = self.expr(self.field(node, "value")?)?;
@@ -297,7 +320,9 @@ impl Lower<'_> {
                 }
                 let pattern = self.field(child, "pattern")?;
                 if pattern.kind() != "identifier" {
-                    return Err(self.unsupported(pattern, &format!("pattern `{}` in let", self.text(pattern))));
+                    return Err(
+                        self.unsupported(pattern, &format!("pattern `{}` in let", self.text(pattern)))
+                    );
                 }
                 statements.push(Stmt::Let {
                     name: self.text(pattern).to_owned(),

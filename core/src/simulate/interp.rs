@@ -145,7 +145,9 @@ impl Interp<'_> {
             ExprKind::If { condition, consequence, alternative } => match self.eval(condition)? {
                 Value::Bool(true) => self.eval(consequence),
                 Value::Bool(false) => alternative.as_ref().map_or(Ok(Value::Unit), |a| self.eval(a)),
-                other => Err(error(condition.at, &format!("if condition is {}, not Bool,", other.type_name()))),
+                other => {
+                    Err(error(condition.at, &format!("if condition is {}, not Bool,", other.type_name())))
+                }
             },
             ExprKind::Case { value, arms } => {
                 let v = self.eval(value)?;
@@ -172,10 +174,9 @@ impl Interp<'_> {
                     BinOp::Ne => Ok(Value::Bool(!equal(&l, &r))),
                     BinOp::Concat => match (l, r) {
                         (Value::Str(a), Value::Str(b)) => Ok(Value::Str(a + &b)),
-                        (a, b) => Err(error(
-                            expr.at,
-                            &format!("`<>` on {} and {}", a.type_name(), b.type_name()),
-                        )),
+                        (a, b) => {
+                            Err(error(expr.at, &format!("`<>` on {} and {}", a.type_name(), b.type_name())))
+                        }
                     },
                 }
             }
@@ -229,7 +230,14 @@ impl Interp<'_> {
     }
 
     fn plain(&self, call: &str, read: String) -> CallTrace {
-        CallTrace { call: call.to_owned(), line: None, column: None, returned: String::new(), read: Some(read), held: None }
+        CallTrace {
+            call: call.to_owned(),
+            line: None,
+            column: None,
+            returned: String::new(),
+            read: Some(read),
+            held: None,
+        }
     }
 }
 

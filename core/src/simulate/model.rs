@@ -54,7 +54,11 @@ impl Node {
 
     /// `Node.self()`: the full name, or `""` when never started.
     pub fn self_name(&self) -> &str {
-        if self.started { &self.full_name } else { "" }
+        if self.started {
+            &self.full_name
+        } else {
+            ""
+        }
     }
 
     /// The live process with this label.

@@ -16,26 +16,60 @@ pub struct NodeDecl {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Event {
     /// `Node.start`: the node becomes distributed.
-    Start { node: NodeId },
+    Start {
+        node: NodeId,
+    },
     /// The mesher application boots: spawns its PipelineRegistry, registers it locally and, when
     /// the node is started, globally under `<registry>@<node>` and then `<registry>` (failures ignored).
-    App { node: NodeId },
-    Spawn { node: NodeId, process: String },
-    RegisterLocal { node: NodeId, name: String, process: String },
-    RegisterGlobal { node: NodeId, name: String, process: String },
-    UnregisterGlobal { node: NodeId, name: String },
+    App {
+        node: NodeId,
+    },
+    Spawn {
+        node: NodeId,
+        process: String,
+    },
+    RegisterLocal {
+        node: NodeId,
+        name: String,
+        process: String,
+    },
+    RegisterGlobal {
+        node: NodeId,
+        name: String,
+        process: String,
+    },
+    UnregisterGlobal {
+        node: NodeId,
+        name: String,
+    },
     /// A process exits.
-    Kill { node: NodeId, process: String },
+    Kill {
+        node: NodeId,
+        process: String,
+    },
     /// `Node.connect` from `node` to `peer`.
-    Connect { node: NodeId, peer: NodeId },
-    Down { node: NodeId },
-    Up { node: NodeId },
+    Connect {
+        node: NodeId,
+        peer: NodeId,
+    },
+    Down {
+        node: NodeId,
+    },
+    Up {
+        node: NodeId,
+    },
     /// Every link between a node of `left` and a node of `right` is cut.
-    Partition { left: Vec<NodeId>, right: Vec<NodeId> },
+    Partition {
+        left: Vec<NodeId>,
+        right: Vec<NodeId>,
+    },
     /// Every cut link works again (sessions are not re-formed: connect again).
     Heal,
     /// A request reaches `handler` on `node`: lookup, then `PipelineRegistry.get_pool(reg)`.
-    Request { node: NodeId, handler: String },
+    Request {
+        node: NodeId,
+        handler: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -163,7 +197,9 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, ParseError> {
                 scenario.events.push(TimedEvent { time, line, event });
             }
             other => {
-                return Err(err(format!("unknown line `{other}`: expected `scenario`, `node`, `nodes` or `at`")))
+                return Err(err(format!(
+                    "unknown line `{other}`: expected `scenario`, `node`, `nodes` or `at`"
+                )))
             }
         }
     }
@@ -211,7 +247,9 @@ fn parse_event(scenario: &Scenario, words: &[&str]) -> Result<Event, String> {
             Event::RegisterGlobal { node: node(n)?, name: name.to_string(), process: p.to_string() }
         }
         ["register", ..] => return Err(usage("register local|global NODE NAME PROCESS")),
-        ["unregister", "global", n, name] => Event::UnregisterGlobal { node: node(n)?, name: name.to_string() },
+        ["unregister", "global", n, name] => {
+            Event::UnregisterGlobal { node: node(n)?, name: name.to_string() }
+        }
         ["unregister", ..] => return Err(usage("unregister global NODE NAME")),
         ["kill", n, p] => Event::Kill { node: node(n)?, process: p.to_string() },
         ["kill", ..] => return Err(usage("kill NODE PROCESS")),

@@ -38,7 +38,11 @@ pub fn check(helper: &Helper) -> Vec<TypeError> {
     let mut checker = Checker { errors: Vec::new(), scopes: vec![HashMap::new()] };
     let ty = checker.expr(&helper.body);
     if ty != Ty::Pid && ty != Ty::Error {
-        checker.error(helper.body.at, "E0001", format!("{} returns {ty} where callers expect a Pid", helper.name));
+        checker.error(
+            helper.body.at,
+            "E0001",
+            format!("{} returns {ty} where callers expect a Pid", helper.name),
+        );
     }
     checker.errors.sort_by_key(|e| (e.line, e.column));
     checker.errors
@@ -121,11 +125,18 @@ impl Checker {
                             Pattern::Literal(lit) => {
                                 let ty = c.expr(&Expr { at: arm.at, kind: ExprKind::Literal(lit.clone()) });
                                 if scrutinee != Ty::Error && ty != scrutinee {
-                                    c.error(arm.at, "E0001", format!("pattern of type {ty} on a {scrutinee} value"));
+                                    c.error(
+                                        arm.at,
+                                        "E0001",
+                                        format!("pattern of type {ty} on a {scrutinee} value"),
+                                    );
                                 }
                             }
                             Pattern::Bind(name) => {
-                                c.scopes.last_mut().expect("a scope is open").insert(name.clone(), scrutinee.clone());
+                                c.scopes
+                                    .last_mut()
+                                    .expect("a scope is open")
+                                    .insert(name.clone(), scrutinee.clone());
                             }
                             Pattern::Wildcard => {}
                         }
@@ -144,7 +155,11 @@ impl Checker {
                     BinOp::Concat => {
                         for (side, ty) in [(left, &l), (right, &r)] {
                             if *ty != Ty::String && *ty != Ty::Error {
-                                self.error(side.at, "E0001", format!("`<>` needs String operands, found {ty}"));
+                                self.error(
+                                    side.at,
+                                    "E0001",
+                                    format!("`<>` needs String operands, found {ty}"),
+                                );
                             }
                         }
                         Ty::String
