@@ -6,7 +6,7 @@
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
 use mesh_rewrite::project::{detect_root, strip_dir};
-use mesh_rewrite::rewrite::report::{Diagnostic, Severity};
+use mesh_rewrite::rewrite::report::{Diagnostic, Report, Severity};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
 use mesh_rewrite::rewrite::{assemble, rewrite_file, FileRewrite, Outcome};
 use rayon::prelude::*;
@@ -49,6 +49,15 @@ enum FormArg {
 enum Format {
     Text,
     Json,
+}
+
+/// The JSON report, plus the patch when it would have been printed.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patch: Option<&'a str>,
 }
 
 /// A file as found on disk.
@@ -127,11 +136,8 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             print_stdout(&patch)?;
         }
         Format::Json => {
-            let mut value = serde_json::to_value(&outcome.report).map_err(|e| e.to_string())?;
-            if printing_patch {
-                value["patch"] = serde_json::Value::String(patch);
-            }
-            let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+            let json = JsonOut { report: &outcome.report, patch: printing_patch.then_some(patch.as_str()) };
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
             print_stdout(&format!("{text}\n"))?;
         }
     }

@@ -40,8 +40,8 @@ impl RewrittenFile {
     }
 }
 
-/// The result of a rewrite: every file of the project (changed or not, in project order, then
-/// created files) and the report.
+/// The result of a rewrite: every file of the project, changed or not, and any file the rewrite
+/// created, sorted by path; and the report (its files in the same order).
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub files: Vec<RewrittenFile>,
@@ -211,8 +211,9 @@ fn skip(spot: &scan::Spot, reason: SkipReason) -> Skipped {
     Skipped { line: spot.line, column: spot.column, reason, start_byte: spot.start, end_byte: spot.end }
 }
 
-/// The whole-project half: the helper, diagnostics and checks. `files` in project order.
+/// The whole-project half: the helper, diagnostics and checks. `files` in any order.
 pub fn assemble(mut files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
+    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     let total: usize = files.iter().map(|f| f.report.replacements.len()).sum();
     let action = match files.iter().position(|f| f.file.path == rule.helper_file) {
         Some(i) if files[i].after().helper_defined() => HelperAction::Present,
@@ -226,7 +227,9 @@ pub fn assemble(mut files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
             HelperAction::Inserted
         }
         None => {
-            files.push(created_helper(rule));
+            let created = created_helper(rule);
+            let at = files.partition_point(|f| f.file.path < created.file.path);
+            files.insert(at, created);
             HelperAction::Created
         }
     };
