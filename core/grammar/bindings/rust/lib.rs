@@ -31,9 +31,10 @@ mod tests {
         parser.parse(source, None).expect("a tree")
     }
 
-    /// `text -> capture` for every captured node, the last matching pattern winning
-    /// (the rule tree-sitter-highlight and editors apply).
-    fn captures(query_source: &str, source: &str) -> BTreeMap<String, String> {
+    /// `text -> capture` for every captured node. Several patterns may capture one node;
+    /// `last_wins` picks the last of them (tree-sitter-highlight, Neovim), else the first
+    /// (Helix, core::highlight).
+    fn captures_by(query_source: &str, source: &str, last_wins: bool) -> BTreeMap<(usize, usize), String> {
         let query = Query::new(&super::LANGUAGE.into(), query_source).expect("query compiles");
         let tree = parse(source);
         let mut by_node: BTreeMap<(usize, usize), (usize, String)> = BTreeMap::new();
@@ -44,17 +45,25 @@ mod tests {
                 for node in m.nodes_for_capture_index(index as u32) {
                     let key = (node.start_byte(), node.end_byte());
                     let entry = by_node.entry(key).or_insert((m.pattern_index, name.to_string()));
-                    if m.pattern_index >= entry.0 {
+                    let replace = if last_wins { m.pattern_index > entry.0 } else { m.pattern_index < entry.0 };
+                    if replace {
                         *entry = (m.pattern_index, name.to_string());
                     }
                 }
             }
         }
-        by_node
+        by_node.into_iter().map(|(range, (_, name))| (range, name)).collect()
+    }
+
+    /// `text -> capture` under the last-match rule (one entry per distinct text).
+    fn captures(query_source: &str, source: &str) -> BTreeMap<String, String> {
+        captures_by(query_source, source, true)
             .into_iter()
-            .map(|((start, end), (_, name))| (source[start..end].to_string(), name))
+            .map(|((start, end), name)| (source[start..end].to_string(), name))
             .collect()
     }
+
+    const SAMPLE: &str = include_str!("../../test/highlight/sample.mpl");
 
     #[test]
     fn highlights_query_compiles() {
@@ -86,6 +95,51 @@ mod tests {
             ("42", "number"),
             ("# c", "comment"),
             ("end", "keyword"),
+        ];
+        for (text, capture) in expect {
+            assert_eq!(got.get(text).map(String::as_str), Some(capture), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn highlights_agree_under_first_and_last_match_rules() {
+        let first = captures_by(super::HIGHLIGHTS_QUERY, SAMPLE, false);
+        let last = captures_by(super::HIGHLIGHTS_QUERY, SAMPLE, true);
+        let differ: Vec<_> = first
+            .iter()
+            .filter(|(range, name)| last.get(*range) != Some(*name))
+            .map(|((start, end), name)| (&SAMPLE[*start..*end], name, last.get(&(*start, *end))))
+            .collect();
+        assert!(differ.is_empty(), "first-match vs last-match: {differ:?}");
+        let tree = parse(SAMPLE);
+        assert!(!tree.root_node().has_error(), "the sample parses cleanly");
+    }
+
+    #[test]
+    fn highlights_classify_the_sample() {
+        let got = captures(super::HIGHLIGHTS_QUERY, SAMPLE);
+        let expect = [
+            ("Billing", "module"),
+            ("round_cents", "function"),
+            ("Point", "type"),
+            ("Circle", "constructor"),
+            ("table", "keyword"),
+            ("strategy", "property"),
+            ("Counter", "type"),
+            ("Get", "function"),
+            ("whereis", "function.call"),
+            ("Process", "type"),
+            ("limit", "property"),
+            ("total", "variable"),
+            ("self", "variable.builtin"),
+            ("\\n", "string.escape"),
+            ("0xFF", "number"),
+            ("3.5", "number"),
+            ("true", "constant.builtin"),
+            ("and", "keyword.operator"),
+            ("|>", "operator"),
+            ("%{", "punctuation.bracket"),
+            ("#= block =#", "comment"),
         ];
         for (text, capture) in expect {
             assert_eq!(got.get(text).map(String::as_str), Some(capture), "{text}: {got:?}");
