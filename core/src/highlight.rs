@@ -1,7 +1,8 @@
 //! Syntax highlighting from the grammar's `queries/highlights.scm`, as flat, non-overlapping spans.
 //!
-//! Follows tree-sitter-highlight's rules: for one node the first matching pattern wins, and a
-//! node inside another (an interpolation inside a string) paints over its parent.
+//! For one node the first matching pattern wins (highlights.scm is written so first-wins and
+//! last-wins engines agree), and a node inside another (an interpolation inside a string)
+//! paints over its parent.
 
 use crate::parse::Parsed;
 use std::ops::Range;
