@@ -104,6 +104,64 @@ impl Parsed {
     }
 }
 
+/// A file being edited: each new text is parsed incrementally against the previous tree,
+/// so a keystroke in a large file reparses only what it touched.
+pub struct Document {
+    parser: Parser,
+    parsed: Parsed,
+}
+
+impl Document {
+    pub fn new(source: &str) -> Document {
+        let mut parser = new_parser();
+        let parsed = Parsed::new(source.to_owned(), &mut parser, None);
+        Document { parser, parsed }
+    }
+
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
+    }
+
+    /// Replaces the text. The edit is found as the span between the common prefix and suffix,
+    /// which is exactly what a keystroke, a paste or an undo produces.
+    pub fn set_text(&mut self, new: &str) {
+        let old = self.parsed.source();
+        if old == new {
+            return;
+        }
+        let edit = single_edit(old, new);
+        let mut tree = self.parsed.tree.clone();
+        tree.edit(&edit);
+        self.parsed = Parsed::new(new.to_owned(), &mut self.parser, Some(&tree));
+    }
+}
+
+fn single_edit(old: &str, new: &str) -> tree_sitter::InputEdit {
+    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    let point = |text: &str, byte: usize| {
+        let before = &text[..byte];
+        let row = before.matches('\n').count();
+        let column = byte - before.rfind('\n').map_or(0, |i| i + 1);
+        Point { row, column }
+    };
+    tree_sitter::InputEdit {
+        start_byte: prefix,
+        old_end_byte: old.len() - suffix,
+        new_end_byte: new.len() - suffix,
+        start_position: point(old, prefix),
+        old_end_position: point(old, old.len() - suffix),
+        new_end_position: point(new, new.len() - suffix),
+    }
+}
+
 /// Every ERROR and MISSING node, outermost only, as a message a person understands.
 fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
@@ -250,6 +308,36 @@ mod tests {
         assert_eq!(parsed.errors().len(), 1, "{:?}", parsed.errors());
         let e = &parsed.errors()[0];
         assert_eq!((e.line, e.column, e.message.as_str()), (2, 16, "unexpected `)`"));
+    }
+
+    #[test]
+    fn documents_reparse_to_the_same_tree_as_a_fresh_parse() {
+        let steps = [
+            "fn main() do\n  let x = 1\nend\n",
+            "fn main() do\n  let x = 12\nend\n",
+            "fn main() do\n  let x = 12\n  foo(x\nend\n",
+            "fn main() do\n  let x = 12\n  foo(x)\nend\n",
+            "# é\nfn main() do\n  let x = 12\n  foo(x)\nend\n",
+            "",
+            "fn main() do\n  println(\"é\")\nend\n",
+        ];
+        let mut doc = Document::new("");
+        for text in steps {
+            doc.set_text(text);
+            let fresh = parse(text);
+            assert_eq!(doc.parsed().sexp(), fresh.sexp(), "{text:?}");
+            assert_eq!(doc.parsed().errors(), fresh.errors(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn single_edits_span_only_the_change() {
+        let e = single_edit("let x = 1\nfoo()\n", "let x = 12\nfoo()\n");
+        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (9, 9, 10));
+        assert_eq!(e.start_position, Point { row: 0, column: 9 });
+        // Multi-byte characters are never split.
+        let e = single_edit("aé", "aè");
+        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (1, 3, 3));
     }
 
     #[test]
