@@ -165,18 +165,32 @@ fn kinds() -> &'static Kinds {
     })
 }
 
-/// Walks `parsed` once.
+/// Walks `parsed` once, entering only nodes whose text holds something of interest (see `Hits`):
+/// most of a file is never visited, which keeps the rewrite close to the cost of the parse.
 pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     let src = parsed.source();
     let root = parsed.root();
     let k = kinds();
     let top = top_level(src, root, cx, k);
-    let mut walker = Walker { src, cx, k, scan: Scan { top, ..Scan::default() }, frames: Vec::new(), pid_names: Vec::new() };
+    let hits = Hits::new(src, &["whereis", cx.rule.helper_name.as_str()]);
+    let mut walker = Walker {
+        src,
+        cx,
+        k,
+        scan: Scan { top, ..Scan::default() },
+        frames: Vec::new(),
+        pid_names: Vec::new(),
+        pid_hits: Hits::default(),
+    };
+    if hits.is_empty() {
+        return walker.scan;
+    }
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        let descend = walker.enter(node);
-        if descend && cursor.goto_first_child() {
+        let range = (node.start_byte(), node.end_byte());
+        let relevant = hits.within(range) || walker.pid_hits.within(range);
+        if relevant && walker.enter(node) && cursor.goto_first_child() {
             continue;
         }
         loop {
@@ -191,15 +205,47 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     }
 }
 
+/// Sorted start offsets of words in the source, to tell in O(log n) whether a node's text holds one.
+/// Every fact the walk collects involves `whereis`, the helper's name, or a name bound to a
+/// `whereis` result (the Pid-vs-Int comparison), so nodes without these are skipped.
+#[derive(Default)]
+struct Hits(Vec<usize>);
+
+impl Hits {
+    fn new(text: &str, words: &[&str]) -> Hits {
+        let mut at: Vec<usize> =
+            words.iter().filter(|w| !w.is_empty()).flat_map(|w| text.match_indices(w).map(|(i, _)| i)).collect();
+        at.sort_unstable();
+        Hits(at)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn within(&self, (start, end): (usize, usize)) -> bool {
+        let i = self.0.partition_point(|&h| h < start);
+        self.0.get(i).is_some_and(|&h| h < end)
+    }
+
+    /// Adds the occurrences of `word` in `text`, which starts at byte `base` of the source.
+    fn add(&mut self, base: usize, text: &str, word: &str) {
+        self.0.extend(text.match_indices(word).map(|(i, _)| base + i));
+        self.0.sort_unstable();
+    }
+}
+
 struct Walker<'a> {
     src: &'a str,
     cx: &'a ScanContext<'a>,
     k: &'static Kinds,
     scan: Scan,
-    /// Enclosing named definitions: (node id, name).
-    frames: Vec<(usize, &'a str)>,
+    /// Enclosing named definitions: (node id, end byte, name).
+    frames: Vec<(usize, usize, &'a str)>,
     /// Names bound by `let x = Process.whereis(...)`/`Global.whereis(...)` in the current definition.
     pid_names: Vec<&'a str>,
+    /// Where those names occur in the rest of the definition.
+    pid_hits: Hits,
 }
 
 impl<'a> Walker<'a> {
@@ -220,8 +266,9 @@ impl<'a> Walker<'a> {
             .contains(&kind)
         {
             if let Some(name) = node.child_by_field_name("name") {
-                self.frames.push((node.id(), text(self.src, name)));
+                self.frames.push((node.id(), node.end_byte(), text(self.src, name)));
                 self.pid_names.clear();
+                self.pid_hits.0.clear();
             }
         } else if kind == k.let_statement {
             self.let_binding(node);
@@ -232,9 +279,10 @@ impl<'a> Walker<'a> {
     }
 
     fn leave(&mut self, node: Node<'a>) {
-        if self.frames.last().is_some_and(|&(id, _)| id == node.id()) {
+        if self.frames.last().is_some_and(|&(id, _, _)| id == node.id()) {
             self.frames.pop();
             self.pid_names.clear();
+            self.pid_hits.0.clear();
         }
     }
 
@@ -247,7 +295,7 @@ impl<'a> Walker<'a> {
         if qualified(self.src, self.k, function) == Some(("Process", "whereis")) {
             let arg = literal_argument(self.src, self.k, node);
             let spot = spot(self.src, node);
-            let function = self.frames.last().map(|&(_, name)| name.to_owned());
+            let function = self.frames.last().map(|&(_, _, name)| name.to_owned());
             let in_helper = self.in_helper(spot.start);
             self.scan.lookups.push(Lookup { spot, arg, function, in_helper });
         } else if function.kind_id() == self.k.identifier && text(self.src, function) == self.cx.rule.helper_name {
@@ -303,7 +351,11 @@ impl<'a> Walker<'a> {
             return;
         };
         if pattern.kind_id() == self.k.identifier && is_whereis_call(self.src, self.k, value) {
-            self.pid_names.push(text(self.src, pattern));
+            let name = text(self.src, pattern);
+            self.pid_names.push(name);
+            let end = self.frames.last().map_or(self.src.len(), |&(_, end, _)| end);
+            let from = node.end_byte().min(end);
+            self.pid_hits.add(from, &self.src[from..end], name);
         }
     }
 

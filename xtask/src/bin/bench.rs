@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// (name, what it measures, one pass over the corpus).
-const BENCHES: &[(&str, &str, fn(&Corpus) -> usize)] = &[(
-    "parse",
-    "mesh_rewrite::parse::parse on every file",
-    parse,
-)];
+const BENCHES: &[(&str, &str, fn(&Corpus) -> usize)] = &[
+    ("parse", "mesh_rewrite::parse::parse on every file", parse),
+    ("rewrite/parse", "bare parse of the rewrite corpus (>= 10 MB)", bench_rewrite::parse_pass),
+    ("rewrite", "mesh_rewrite::rewrite::rewrite of the same corpus", bench_rewrite::rewrite_pass),
+];
+
+#[path = "../bench_rewrite.rs"]
+mod bench_rewrite;
 
 const FIXTURES: &str = "public/examples/mesher";
 const MIN_BYTES: usize = 5 * 1024 * 1024;
