@@ -80,6 +80,7 @@ export async function openPage(browser, url) {
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   await page.goto(url);
   await page.getByTestId('editor').waitFor();
   return { page, context, requests, errors };

@@ -49,7 +49,7 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
   assert.equal(await tree.locator('.error, .missing').count(), 0);
 
   // Open the function: its fields are labelled, ranges are LINE:COL.
-  await tree.locator('summary', { has: fnKind }).first().click();
+  await tree.locator('summary', { has: page.locator('.kind', { hasText: /^function_definition$/ }) }).click();
   const labels = await texts(tree.locator('details details > summary, details details > div > div.node'));
   assert.ok(labels.some((l) => l.startsWith('name: identifier 1:4–1:8')), labels.join('\n'));
   await screenshot(page, 'shell-2-tree');
@@ -60,6 +60,10 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
   assert.deepEqual(await texts(page.getByTestId('diagnostic')), EXPECTED_BROKEN);
   assert.ok((await tree.locator('.error, .missing').count()) >= 1, 'ERROR/MISSING nodes are marked');
   await screenshot(page, 'shell-3-error');
+
+  await editor.fill('fn main() do\n  println("hi"))\nend\n');
+  await page.getByTestId('diagnostic').filter({ hasText: 'unexpected' }).waitFor();
+  assert.deepEqual(await texts(page.getByTestId('diagnostic')), ['2:16 unexpected `)`']);
 
   // Fixing it clears the list again.
   await editor.fill('fn main() do\n  foo()\nend\n');
@@ -74,4 +78,4 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
 });
 
 /** What the diagnostics list shows for `fn main() do\n  foo(\n`. */
-const EXPECTED_BROKEN = ['TODO'];
+const EXPECTED_BROKEN = ['1:1 missing `)` to close the `(` at 2:6'];
