@@ -61,24 +61,21 @@ fn generate(example: &Path, project: &Path) -> (usize, usize) {
     let mut sources: Vec<(String, String)> = Vec::new();
     collect(example, example, &mut sources);
     let handlers: Vec<&(String, String)> = sources.iter().filter(|(_, t)| t.contains("Process.whereis(\"mesher_registry\")")).collect();
-    let mut count = 0;
+    let mut written: Vec<(String, &str)> = sources.iter().map(|(rel, text)| (rel.clone(), text.as_str())).collect();
+    let mut i = 0;
+    while written.len() < FILES {
+        let (_, text) = handlers[i % handlers.len()];
+        written.push((format!("gen/g{:02}/handler_{i:05}.mpl", i % 100), text));
+        i += 1;
+    }
     let mut bytes = 0;
-    let mut write = |rel: &str, text: &str| {
+    for (rel, text) in &written {
         let path: PathBuf = project.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        count += 1;
         bytes += text.len();
-    };
-    for (rel, text) in &sources {
-        write(rel, text);
     }
-    let mut i = 0;
-    while count < FILES {
-        let (_, text) = handlers[i % handlers.len()];
-        write(&format!("gen/g{:02}/handler_{i:05}.mpl", i % 100), text);
-        i += 1;
-    }
+    let count = written.len();
     (count, bytes)
 }
 

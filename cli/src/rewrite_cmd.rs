@@ -65,12 +65,8 @@ struct Found {
     /// Path relative to the project root, '/'-separated.
     rel: String,
     disk: PathBuf,
-    result: Read,
-}
-
-enum Read {
-    Rewritten(FileRewrite),
-    NotUtf8,
+    /// None when the file is not valid UTF-8.
+    rewrite: Option<FileRewrite>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -99,9 +95,9 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     let mut rewrites = Vec::with_capacity(found.len());
     let mut not_utf8 = Vec::new();
     for f in found {
-        match f.result {
-            Read::Rewritten(r) => rewrites.push(r),
-            Read::NotUtf8 => not_utf8.push((f.rel, f.disk)),
+        match f.rewrite {
+            Some(r) => rewrites.push(r),
+            None => not_utf8.push((f.rel, f.disk)),
         }
     }
     let mut outcome = assemble(rewrites, &rule);
@@ -179,11 +175,11 @@ fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found>), String>
         .zip(rels.into_par_iter())
         .map(|(disk, rel)| {
             let rel = strip_dir(&rel, &root).expect("detect_root contains every path").to_owned();
-            let result = match read_text(&disk).map_err(|e| format!("{}: {e}", disk.display()))? {
-                Text::Utf8(text) => Read::Rewritten(rewrite_file(&rel, &text, rule)),
-                Text::NotUtf8 => Read::NotUtf8,
+            let rewrite = match read_text(&disk).map_err(|e| format!("{}: {e}", disk.display()))? {
+                Text::Utf8(text) => Some(rewrite_file(&rel, &text, rule)),
+                Text::NotUtf8 => None,
             };
-            Ok(Found { rel, disk, result })
+            Ok(Found { rel, disk, rewrite })
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok((root, found))

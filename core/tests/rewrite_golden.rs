@@ -123,3 +123,26 @@ fn rewriting_the_output_again_changes_nothing() {
         assert_eq!(second.report.replacement_count(), 0);
     }
 }
+
+/// The structured hunks the page renders: one added line per replacement plus the import,
+/// with the changed words marked inline.
+#[test]
+fn hunks_mark_the_changed_words() {
+    use mesh_rewrite::diff::LineKind;
+    let (_, outcome) = rewrite_example(HelperForm::Plan);
+    let routes = outcome.files.iter().find(|f| f.path == "ingestion/routes.mpl").unwrap();
+    let hunks = routes.hunks();
+    let added: Vec<_> = hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::Added).collect();
+    let marked: Vec<(usize, Vec<&str>)> = added
+        .iter()
+        .map(|l| (l.new_line.unwrap(), l.changed.iter().map(|&(s, e)| &l.text[s..e]).collect()))
+        .collect();
+    assert_eq!(marked.len(), 12);
+    // Inline changes are word-level (similar's tokenizer): `require_param` became `require_param,`.
+    assert_eq!(marked[0], (4, vec!["require_param, get_registry"]));
+    for (line, spans) in &marked[1..] {
+        assert_eq!(spans, &["get_registry()"], "line {line}");
+    }
+    let removed = hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::Removed).count();
+    assert_eq!(removed, 12);
+}

@@ -38,6 +38,11 @@ impl RewrittenFile {
     pub fn patch(&self) -> String {
         diff::patch(&self.path, self.original.as_deref(), &self.text)
     }
+
+    /// This file's diff as structured hunks, for rendering (empty when unchanged).
+    pub fn hunks(&self) -> Vec<diff::Hunk> {
+        diff::hunks(self.original.as_deref().unwrap_or(""), &self.text)
+    }
 }
 
 /// The result of a rewrite: every file of the project, changed or not, and any file the rewrite
