@@ -42,10 +42,8 @@ pub fn apt(binaries: &[&str]) -> Result {
     }
     let sudo = output(&mut cmd("id", &["-u"])).is_some_and(|uid| uid.trim() != "0");
     let run = |args: &[&str]| {
-        let mut c = if sudo { cmd("sudo", &[]) } else { cmd(args[0], &[]) };
-        c.args(if sudo { args } else { &args[1..] });
-        c.env("DEBIAN_FRONTEND", "noninteractive");
-        status(&mut c)
+        let (program, rest) = if sudo { ("sudo", args) } else { (args[0], &args[1..]) };
+        status(cmd(program, rest).env("DEBIAN_FRONTEND", "noninteractive"))
     };
     run(&["apt-get", "update"])?;
     let mut install = vec!["apt-get", "install", "-y", "--no-install-recommends"];
