@@ -71,6 +71,7 @@ pub fn rewrite(project: &Project, rule: &Rule) -> Outcome {
 }
 
 /// The per-file half of the rewrite; independent of every other file.
+#[derive(Clone)]
 pub struct FileRewrite {
     pub(crate) file: RewrittenFile,
     pub(crate) report: FileReport,
@@ -107,10 +108,15 @@ fn context<'a>(rule: &'a Rule, module: &'a str, path: &str) -> ScanContext<'a> {
 
 /// Rewrites the lookups of one file and fixes its imports.
 pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
+    rewrite_parsed(path, &parse_with(text.to_owned(), None), rule)
+}
+
+/// `rewrite_file` for a file already parsed (the page keeps an incrementally parsed tree per file).
+pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
+    let text = parsed.source();
     let module = rule.helper_module();
     let cx = context(rule, &module, path);
     let excluded = rule.excluded_files.iter().any(|p| p == path);
-    let parsed = parse_with(text.to_owned(), None);
     let before = scan::scan(&parsed, &cx);
     let errors = parsed.errors().to_vec();
 
