@@ -78,4 +78,4 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
 });
 
 /** What the diagnostics list shows for `fn main() do\n  foo(\n`. */
-const EXPECTED_BROKEN = ['1:1 missing `)` to close the `(` at 2:6'];
+const EXPECTED_BROKEN = ['2:6 missing `)` to close this `(`'];

@@ -40,7 +40,7 @@ fn reports_each_error_in_sorted_order() {
         stdout(&out),
         "src/api/bad.mpl:2:16: error: unexpected `)`\n\
          src/latin1.mpl: error: not valid UTF-8\n\
-         src/open.mpl:1:1: error: missing `end` to close the `do` at 1:11\n\
+         src/open.mpl:1:11: error: missing `end` to close this `do`\n\
          parsed 4 files, 3 with errors\n"
     );
     assert_eq!(out.status.code(), Some(1));

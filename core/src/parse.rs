@@ -177,7 +177,13 @@ fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
             errors.push(error_at(source, node, format!("missing {}", describe_kind(node))));
             true
         } else if node.is_error() {
-            errors.push(error_at(source, node, unexpected(source, node)));
+            let mut error = error_at(source, node, unexpected(source, node));
+            // An unclosed block is reported where it opens: that is where the reader must look.
+            if let Some((_, opener)) = unclosed(node) {
+                let at = Position::of(source, opener.start_position());
+                (error.line, error.column) = (at.line, at.column);
+            }
+            errors.push(error);
             true
         } else {
             false
@@ -214,8 +220,7 @@ fn error_at(source: &str, node: Node, message: String) -> SyntaxError {
 /// Names what an ERROR node holds: a block or bracket it leaves open, else its first token.
 fn unexpected(source: &str, error: Node) -> String {
     if let Some((closer, opener)) = unclosed(error) {
-        let at = Position::of(source, opener.start_position());
-        return format!("missing `{closer}` to close the `{}` at {}:{}", opener.kind(), at.line, at.column);
+        return format!("missing `{closer}` to close this `{}`", opener.kind());
     }
     let mut node = error;
     while let Some(child) = node.child(0) {
@@ -299,7 +304,7 @@ mod tests {
     fn missing_end_is_named() {
         let parsed = parse("fn main() do\n  println(\"hi\")\n");
         let messages: Vec<_> = parsed.errors().iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
-        assert_eq!(messages, [(1, 1, "missing `end` to close the `do` at 1:11")]);
+        assert_eq!(messages, [(1, 11, "missing `end` to close this `do`")]);
     }
 
     #[test]
