@@ -4,6 +4,8 @@
 mod analysis;
 mod app;
 mod components;
+mod engine;
+mod examples;
 mod state;
 
 fn main() {

@@ -1,28 +1,174 @@
-//! The page's state, in one place. Components get the pieces they need as props.
+//! The page's state, in one place. Components read it with `use_store()` and change it
+//! through the methods here, so every change flows the same way: signals → engine → panels.
 
-use crate::analysis::{analyze, Analysis, Diagnostic, SyntaxNode};
+use crate::engine::{Analysis, Engine};
 use leptos::prelude::*;
-use std::collections::HashSet;
+use mesh_rewrite::permalink::{self, Simulation};
+use mesh_rewrite::rewrite::rule::Rule;
+use std::sync::Arc;
 
-#[derive(Clone, Copy)]
-pub struct Playground {
-    /// The editor's text; every change re-parses.
-    pub source: RwSignal<String>,
-    pub diagnostics: Memo<Vec<Diagnostic>>,
-    pub tree: Memo<SyntaxNode>,
-    /// Tree-view nodes the user opened, by path of child indices, so a re-parse keeps them open.
-    pub expanded: RwSignal<HashSet<Vec<usize>>>,
+/// One file of the project the user brought.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub text: String,
 }
 
-impl Playground {
-    pub fn new() -> Playground {
-        let source = RwSignal::new(String::new());
-        let analysis: Memo<Analysis> = Memo::new(move |_| source.with(|s| analyze(s)));
-        Playground {
-            source,
-            diagnostics: Memo::new(move |_| analysis.with(|a| a.diagnostics.clone())),
-            tree: Memo::new(move |_| analysis.with(|a| a.tree.clone())),
-            expanded: RwSignal::new(HashSet::from([vec![]])),
+/// How the diff panel shows changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Unified,
+    Split,
+    /// Every changed file stacked, like a pull request.
+    Project,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Unified => "unified",
+            View::Split => "split",
+            View::Project => "project",
         }
+    }
+
+    pub fn parse(s: &str) -> View {
+        match s {
+            "split" => View::Split,
+            "project" => View::Project,
+            _ => View::Unified,
+        }
+    }
+}
+
+/// A message for the user (a refused link, a skipped upload, a limit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A place the user asked to see: set by clicking a report item, a diagnostic or a tree node;
+/// the editor selects it, the diff scrolls to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Focus {
+    pub path: String,
+    /// Byte range in the text the focus is about.
+    pub start: usize,
+    pub end: usize,
+    /// Whether the range is in the rewritten text (else in the original).
+    pub after: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub files: RwSignal<Vec<File>>,
+    pub selected: RwSignal<Option<String>>,
+    pub rule: RwSignal<Rule>,
+    pub view: RwSignal<View>,
+    pub simulation: RwSignal<Simulation>,
+    /// (path, reason) of what the last upload did not take.
+    pub skipped: RwSignal<Vec<(String, String)>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Files read so far / to read, while an upload is in progress.
+    pub progress: RwSignal<Option<(usize, usize)>>,
+    pub focus: RwSignal<Option<Focus>>,
+    /// Dark mode: None follows the system.
+    pub dark: RwSignal<Option<bool>>,
+    /// The latest result of the engine over `files` and `rule`.
+    pub analysis: RwSignal<Arc<Analysis>>,
+    engine: StoredValue<Engine, LocalStorage>,
+}
+
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}
+
+impl Store {
+    /// Creates the store and provides it to every component below the caller.
+    pub fn provide() -> Store {
+        let engine = Engine::default();
+        let store = Store {
+            files: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            rule: RwSignal::new(Rule::default()),
+            view: RwSignal::new(View::default()),
+            simulation: RwSignal::new(Simulation::default()),
+            skipped: RwSignal::new(Vec::new()),
+            notices: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            focus: RwSignal::new(None),
+            dark: RwSignal::new(None),
+            analysis: RwSignal::new(Arc::new(Analysis::default())),
+            engine: StoredValue::new_local(engine),
+        };
+        provide_context(store);
+        store
+    }
+
+    /// Runs the engine over the current files and rule now (the editor debounces its calls).
+    pub fn rerun(&self) {
+        let files = self.files.get_untracked();
+        let rule = self.rule.get_untracked();
+        let analysis = self.engine.try_update_value(|engine| engine.run(&files, &rule)).unwrap_or_default();
+        self.analysis.set(Arc::new(analysis));
+    }
+
+    /// The text of the selected file.
+    pub fn selected_file(&self) -> Option<File> {
+        let selected = self.selected.get()?;
+        self.files.with(|files| files.iter().find(|f| f.path == selected).cloned())
+    }
+
+    /// Replaces one file's text.
+    pub fn set_text(&self, path: &str, text: String) {
+        self.files.update(|files| {
+            if let Some(f) = files.iter_mut().find(|f| f.path == path) {
+                f.text = text;
+            }
+        });
+    }
+
+    /// Replaces the whole project (an example, an upload that replaces, a link).
+    pub fn load(&self, files: Vec<File>) {
+        let first = files.first().map(|f| f.path.clone());
+        self.files.set(files);
+        self.selected.set(first);
+        self.focus.set(None);
+        self.rerun();
+    }
+
+    pub fn notify(&self, level: Level, text: impl Into<String>) {
+        self.notices.update(|n| n.push(Notice { level, text: text.into() }));
+    }
+
+    /// Everything a permalink or a bundle holds.
+    pub fn snapshot(&self) -> permalink::State {
+        permalink::State {
+            files: self.files.with_untracked(|f| f.iter().map(|f| (f.path.clone(), f.text.clone())).collect()),
+            rule: self.rule.get_untracked(),
+            selected: self.selected.get_untracked(),
+            view: self.view.get_untracked().as_str().to_owned(),
+            simulation: self.simulation.get_untracked(),
+        }
+    }
+
+    /// Restores a permalink's or a bundle's state exactly.
+    pub fn restore(&self, state: permalink::State) {
+        self.rule.set(state.rule);
+        self.view.set(View::parse(&state.view));
+        self.simulation.set(state.simulation);
+        self.files.set(state.files.into_iter().map(|(path, text)| File { path, text }).collect());
+        self.selected.set(state.selected);
+        self.focus.set(None);
+        self.rerun();
     }
 }

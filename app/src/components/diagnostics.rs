@@ -1,12 +1,14 @@
-//! Syntax errors as `LINE:COL message`, in source order.
+//! Syntax errors of the selected file as `LINE:COL message`, in source order.
 
-use crate::analysis::Diagnostic;
+use crate::state::use_store;
 use leptos::prelude::*;
 
 #[component]
-pub fn Diagnostics(diagnostics: Memo<Vec<Diagnostic>>) -> impl IntoView {
+pub fn Diagnostics() -> impl IntoView {
+    let store = use_store();
     let items = move || {
-        let list = diagnostics.get();
+        let selected = store.selected.get().unwrap_or_default();
+        let list = store.analysis.with(|a| a.errors.get(&selected).cloned().unwrap_or_default());
         if list.is_empty() {
             return view! { <li class="none">"No syntax errors"</li> }.into_any();
         }

@@ -1,12 +1,17 @@
 //! The syntax tree as nested <details>. Children render only while their parent is open,
 //! so a large file costs one line per visible node, not one element per node.
 
-use crate::analysis::SyntaxNode;
+use crate::analysis::{analyze, SyntaxNode};
+use crate::state::use_store;
 use leptos::prelude::*;
 use std::collections::HashSet;
 
 #[component]
-pub fn TreeView(tree: Memo<SyntaxNode>, expanded: RwSignal<HashSet<Vec<usize>>>) -> impl IntoView {
+pub fn TreeView() -> impl IntoView {
+    let store = use_store();
+    let tree = Memo::new(move |_| analyze(&store.selected_file().map(|f| f.text).unwrap_or_default()).tree);
+    // Tree-view nodes the user opened, by path of child indices, so a re-parse keeps them open.
+    let expanded = RwSignal::new(HashSet::from([vec![]]));
     view! {
         <section class="panel">
             <h2>"Syntax tree"</h2>
