@@ -1,5 +1,6 @@
 //! `mesh-rewrite`: a thin face over the core crate. Reads files, parses arguments, prints.
 
+mod args;
 mod files;
 mod parse_cmd;
 mod rewrite_cmd;

@@ -3,11 +3,12 @@
 //!
 //! Files are read and rewritten in parallel (rayon); the engine itself does no I/O.
 
+use crate::args::{FormArg, Format};
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
 use mesh_rewrite::project::{detect_root, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, Report, Severity};
-use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
+use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::rewrite::{assemble, rewrite_file, FileRewrite, Outcome};
 use rayon::prelude::*;
 use std::fs;
@@ -39,17 +40,6 @@ pub struct Args {
     project_dir: PathBuf,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormArg {
-    Plan,
-    NodeMode,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
 
 /// The JSON report, plus the patch when it would have been printed.
 #[derive(serde::Serialize)]
@@ -82,10 +72,7 @@ pub fn run(args: Args) -> u8 {
 fn run_inner(args: &Args) -> Result<u8, String> {
     let mut rule = load_rule(args.config.as_deref())?;
     if let Some(form) = args.helper_form {
-        rule.helper_form = match form {
-            FormArg::Plan => HelperForm::Plan,
-            FormArg::NodeMode => HelperForm::NodeMode,
-        };
+        rule.helper_form = form.into();
     }
     let dir = &args.project_dir;
     if !fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?.is_dir() {

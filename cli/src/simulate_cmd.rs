@@ -2,10 +2,11 @@
 //! [--seed N] [--remote-calls-work] [--format text|json]`: run the lookups before and after the
 //! rewrite on simulated Mesh nodes.
 
+use crate::args::{FormArg, Format};
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
 use mesh_rewrite::project::{detect_root, strip_dir, Project, SourceFile};
-use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
+use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::simulate::{self, form_name, helper, scenario, Lookup, Options, Run, Scenario};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,17 +32,6 @@ pub struct Args {
     format: Format,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormArg {
-    Plan,
-    NodeMode,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
 
 pub fn run(args: Args) -> u8 {
     if args.scenario == "list" {
@@ -58,10 +48,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let rule = Rule {
-        helper_form: match args.helper_form {
-            FormArg::Plan => HelperForm::Plan,
-            FormArg::NodeMode => HelperForm::NodeMode,
-        },
+        helper_form: args.helper_form.into(),
         ..Rule::default()
     };
     let (helper_text, label) = match &args.project {

@@ -1,0 +1,26 @@
+//! Argument types several subcommands share.
+
+use mesh_rewrite::rewrite::rule::HelperForm;
+
+/// `--helper-form`: the forms a user can pick by name (custom text comes from `--config`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum FormArg {
+    Plan,
+    NodeMode,
+}
+
+impl From<FormArg> for HelperForm {
+    fn from(form: FormArg) -> HelperForm {
+        match form {
+            FormArg::Plan => HelperForm::Plan,
+            FormArg::NodeMode => HelperForm::NodeMode,
+        }
+    }
+}
+
+/// `--format`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
