@@ -3,6 +3,7 @@
 //! Data flows one way: `parse` → `rewrite` → `diff` / `simulate` / `permalink`.
 //! No browser and no file system here: callers hand in text and get values back.
 
+pub mod bundle;
 pub mod diff;
 pub mod highlight;
 pub mod intake;
