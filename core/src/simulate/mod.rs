@@ -9,6 +9,7 @@ pub mod interp;
 pub mod model;
 pub mod scenario;
 pub mod typecheck;
+pub mod view;
 
 use crate::rewrite::rule::{HelperForm, Rule};
 use engine::{Engine, Resolved};
