@@ -2,4 +2,5 @@
 
 pub mod diagnostics;
 pub mod editor;
+pub mod simulator;
 pub mod tree_view;

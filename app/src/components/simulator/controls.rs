@@ -1,0 +1,90 @@
+//! Scenario, seed and the remote-calls option, plus run / step / reset over the timeline.
+
+use super::Sim;
+use crate::state::use_store;
+use leptos::prelude::*;
+use mesh_rewrite::simulate;
+
+#[component]
+pub fn Controls() -> impl IntoView {
+    let store = use_store();
+    let sim = Sim::use_sim();
+    let len = move || sim.run.with(|r| r.as_ref().map_or(0, |r| r.log.len()));
+    let options = simulate::built_in_names()
+        .into_iter()
+        .map(|name| view! { <option value=name>{name}</option> })
+        .collect_view();
+    let on_scenario = move |ev| {
+        let name = event_target_value(&ev);
+        sim.selected.set(None);
+        store.simulation.update(|s| {
+            s.scenario = name;
+            s.step = 0;
+        });
+    };
+    let on_seed = move |ev| {
+        if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
+            store.simulation.update(|s| s.seed = seed);
+        }
+    };
+    let on_remote = move |ev| {
+        let on = event_target_checked(&ev);
+        store.simulation.update(|s| s.remote_calls_work = on);
+    };
+    view! {
+        <div class="sim-controls">
+            <label>
+                "Scenario "
+                <select
+                    data-testid="sim-scenario"
+                    prop:value=move || store.simulation.with(|s| s.scenario.clone())
+                    on:change=on_scenario
+                >
+                    {options}
+                </select>
+            </label>
+            <label>
+                "Seed "
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="sim-seed"
+                    prop:value=move || store.simulation.with(|s| s.seed.to_string())
+                    on:change=on_seed
+                />
+            </label>
+            <label title="The plan assumed a service call to a PID on another node is answered; today's runtime crashes the caller">
+                <input
+                    type="checkbox"
+                    data-testid="sim-remote"
+                    prop:checked=move || store.simulation.with(|s| s.remote_calls_work)
+                    on:change=on_remote
+                />
+                " remote service calls work"
+            </label>
+            <span class="sim-buttons">
+                <button data-testid="sim-run" title="Play every event" on:click=move |_| sim.set_step(len())>
+                    "Run"
+                </button>
+                <button
+                    data-testid="sim-step"
+                    title="Next event"
+                    prop:disabled=move || sim.step.get() >= len()
+                    on:click=move |_| sim.set_step((sim.step.get_untracked() + 1).min(len()))
+                >
+                    "Step"
+                </button>
+                <button
+                    data-testid="sim-reset"
+                    title="Back to before the first event"
+                    on:click=move |_| {
+                        sim.selected.set(None);
+                        sim.set_step(0);
+                    }
+                >
+                    "Reset"
+                </button>
+            </span>
+        </div>
+    }
+}
