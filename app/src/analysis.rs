@@ -1,66 +1,315 @@
-//! Source text → what the panels show, as plain owned data (comparable, so memos skip
-//! re-rendering when an edit leaves the result unchanged).
+//! Engine results → what the panels show, as plain owned data and pure functions
+//! (comparable, so memos skip re-rendering when an edit leaves the result unchanged).
 
-use mesh_rewrite::parse::{parse, Position};
+use crate::engine::Analysis;
+use mesh_rewrite::diff::Hunk;
+use mesh_rewrite::highlight::Span;
+use mesh_rewrite::parse::Parsed;
+use mesh_rewrite::rewrite::report::{FileStatus, HelperAction};
 use tree_sitter::Node;
 
-/// One syntax error, as the diagnostics list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+/// What the file tree shows next to a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Badges {
+    pub changed: bool,
+    pub replacements: usize,
+    pub errors: usize,
+    /// Lookups kept as they are (excluded file, comment, syntax error…).
+    pub skipped: usize,
+}
+
+pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
+    let errors = analysis.errors.get(path).map_or(0, Vec::len);
+    let Some(outcome) = &analysis.outcome else { return Badges { errors, ..Badges::default() } };
+    let report = outcome.report.files.iter().find(|f| f.path == path);
+    Badges {
+        changed: outcome.files.iter().any(|f| f.path == path && f.changed()),
+        replacements: report.map_or(0, |r| r.replacements.len()),
+        errors,
+        skipped: report.map_or(0, |r| r.skipped.len()),
+    }
+}
+
+/// "41 replacements in 8 files · helper inserted in api/helpers.mpl"
+pub fn summary(analysis: &Analysis) -> String {
+    let Some(outcome) = &analysis.outcome else { return "No files".into() };
+    let report = &outcome.report;
+    let with = report.files.iter().filter(|f| !f.replacements.is_empty()).count();
+    let helper = match report.helper.action {
+        HelperAction::Inserted => format!("helper inserted in {}", report.helper.path),
+        HelperAction::Present => format!("helper already in {}", report.helper.path),
+        HelperAction::Created => format!("helper created as {}", report.helper.path),
+        HelperAction::None => "no helper needed".into(),
+        HelperAction::Blocked => format!("helper not inserted: {} has syntax errors", report.helper.path),
+    };
+    format!("{} in {} · {helper}", plural(report.replacement_count(), "replacement"), plural(with, "file"))
+}
+
+/// Paths of the files the rewrite changes, in the report's order.
+pub fn changed_paths(analysis: &Analysis) -> Vec<String> {
+    let Some(outcome) = &analysis.outcome else { return Vec::new() };
+    outcome.files.iter().filter(|f| f.changed()).map(|f| f.path.clone()).collect()
+}
+
+pub fn status_word(status: FileStatus) -> &'static str {
+    match status {
+        FileStatus::Unchanged => "unchanged",
+        FileStatus::Modified => "modified",
+        FileStatus::Created => "created",
+        FileStatus::Blocked => "not rewritten: syntax errors",
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Lines added and removed over all hunks.
+pub fn counts(hunks: &[Hunk]) -> (usize, usize) {
+    use mesh_rewrite::diff::LineKind;
+    let lines = hunks.iter().flat_map(|h| &h.lines);
+    let added = lines.clone().filter(|l| l.kind == LineKind::Added).count();
+    (added, lines.filter(|l| l.kind == LineKind::Removed).count())
+}
+
+/// The original line that line `new` (1-based) of the rewritten file corresponds to: itself
+/// shifted by the hunks above it, or the nearest original line inside a hunk.
+pub fn old_line_of(hunks: &[Hunk], new: usize) -> usize {
+    let mut shift: isize = 0;
+    for h in hunks {
+        if new < h.new_start {
+            break;
+        }
+        if new < h.new_start + h.new_len {
+            let mut last_old = h.old_start.max(1);
+            for l in &h.lines {
+                if let Some(o) = l.old_line {
+                    last_old = o;
+                }
+                if l.new_line == Some(new) {
+                    return l.old_line.unwrap_or(last_old);
+                }
+            }
+            return last_old;
+        }
+        shift = (h.old_start + h.old_len) as isize - (h.new_start + h.new_len) as isize;
+    }
+    (new as isize + shift).max(1) as usize
+}
+
+/// Byte range of 1-based line `line` in `text` (without its line ending).
+pub fn line_range(text: &str, line: usize) -> (usize, usize) {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
+    };
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    (start, end)
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// A byte offset as the UTF-16 offset a textarea's selection uses.
+pub fn byte_to_utf16(text: &str, byte: usize) -> u32 {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    text[..byte].encode_utf16().count() as u32
+}
+
+/// A textarea's UTF-16 offset as a byte offset into `text`.
+pub fn utf16_to_byte(text: &str, utf16: u32) -> usize {
+    let mut units = 0u32;
+    for (i, c) in text.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
+}
+
+/// Carries highlight spans of `old` over to `new` while the engine has not re-run yet:
+/// spans before the edit stay, spans after it move by its length, spans it touches drop.
+pub fn shift_spans(old: &str, new: &str, spans: &[Span]) -> Vec<Span> {
+    let prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    let old_end = old.len() - suffix;
+    let delta = new.len() as isize - old.len() as isize;
+    spans
+        .iter()
+        .filter_map(|s| {
+            if s.range.end <= prefix {
+                Some(s.clone())
+            } else if s.range.start >= old_end {
+                let start = (s.range.start as isize + delta) as usize;
+                let end = (s.range.end as isize + delta) as usize;
+                Some(Span { range: start..end, class: s.class })
+            } else {
+                None
+            }
+        })
+        .filter(|s| new.is_char_boundary(s.range.start) && new.is_char_boundary(s.range.end))
+        .collect()
+}
+
+/// `text` as HTML with `<span class="hl-function-call">` around highlighted runs.
+pub fn highlight_html(text: &str, spans: &[Span]) -> String {
+    let mut out = String::with_capacity(text.len() + spans.len() * 32);
+    let mut at = 0;
+    for s in spans {
+        if s.range.start < at || s.range.end > text.len() {
+            continue;
+        }
+        escape_into(&mut out, &text[at..s.range.start]);
+        out.push_str("<span class=\"hl-");
+        out.push_str(&s.class.replace('.', "-"));
+        out.push_str("\">");
+        escape_into(&mut out, &text[s.range.clone()]);
+        out.push_str("</span>");
+        at = s.range.end;
+    }
+    escape_into(&mut out, &text[at..]);
+    // A trailing newline needs a character after it, or the layer is a line shorter than the textarea.
+    out.push(' ');
+    out
+}
+
+/// Appends `text` HTML-escaped.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
 }
 
 /// A node of the tree view: named nodes and MISSING tokens, like `tree-sitter parse` prints.
+/// Positions are tree-sitter points shown 1-based (columns in bytes): computing character
+/// columns would cost a scan of the file per node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxNode {
     pub kind: String,
     pub field: Option<String>,
-    pub start: Position,
-    pub end: Position,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub start_byte: usize,
+    pub end_byte: usize,
     pub error: bool,
     pub missing: bool,
     pub children: Vec<SyntaxNode>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Analysis {
-    pub diagnostics: Vec<Diagnostic>,
-    pub tree: SyntaxNode,
+pub fn syntax_tree(parsed: &Parsed) -> SyntaxNode {
+    syntax_node(parsed.root(), None)
 }
 
-pub fn analyze(source: &str) -> Analysis {
-    let parsed = parse(source);
-    let diagnostics = parsed
-        .errors()
-        .iter()
-        .map(|e| Diagnostic { line: e.line, column: e.column, message: e.message.clone() })
-        .collect();
-    Analysis { diagnostics, tree: syntax_node(source, parsed.root(), None) }
-}
-
-fn syntax_node(source: &str, node: Node, field: Option<String>) -> SyntaxNode {
+fn syntax_node(node: Node, field: Option<String>) -> SyntaxNode {
     let mut children = Vec::new();
     let mut cursor = node.walk();
     if cursor.goto_first_child() {
         loop {
             let child = cursor.node();
             if child.is_named() || child.is_missing() {
-                children.push(syntax_node(source, child, cursor.field_name().map(str::to_owned)));
+                children.push(syntax_node(child, cursor.field_name().map(str::to_owned)));
             }
             if !cursor.goto_next_sibling() {
                 break;
             }
         }
     }
+    let (start, end) = (node.start_position(), node.end_position());
     SyntaxNode {
         kind: node.kind().to_owned(),
         field,
-        start: Position::of(source, node.start_position()),
-        end: Position::of(source, node.end_position()),
+        start: (start.row + 1, start.column + 1),
+        end: (end.row + 1, end.column + 1),
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
         error: node.is_error(),
         missing: node.is_missing(),
         children,
+    }
+}
+
+/// Child-index path of the innermost node containing byte `at`.
+pub fn path_at(root: &SyntaxNode, at: usize) -> Vec<usize> {
+    let mut path = Vec::new();
+    let mut node = root;
+    'down: loop {
+        for (i, child) in node.children.iter().enumerate() {
+            if child.start_byte <= at && at < child.end_byte.max(child.start_byte + 1) {
+                path.push(i);
+                node = child;
+                continue 'down;
+            }
+        }
+        return path;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mesh_rewrite::diff::hunks;
+
+    #[test]
+    fn utf16_offsets_round_trip_through_bytes() {
+        let text = "a→b😀c";
+        assert_eq!(byte_to_utf16(text, text.find('b').unwrap()), 2);
+        assert_eq!(byte_to_utf16(text, text.find('c').unwrap()), 5);
+        assert_eq!(utf16_to_byte(text, 5), text.find('c').unwrap());
+        assert_eq!(utf16_to_byte(text, 99), text.len());
+    }
+
+    #[test]
+    fn shifted_spans_keep_what_the_edit_did_not_touch() {
+        let s = |a, b| Span { range: a..b, class: "keyword" };
+        let spans = [s(0, 2), s(3, 5), s(6, 8)];
+        // "fn ab cd" → "fn aXb cd": the middle span is touched, the last moves by one.
+        assert_eq!(shift_spans("fn ab cd", "fn aXb cd", &spans), vec![s(0, 2), s(7, 9)]);
+    }
+
+    #[test]
+    fn highlight_html_escapes_and_names_classes() {
+        let spans = [Span { range: 0..2, class: "function.call" }];
+        assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn new_lines_map_back_to_original_lines() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+        let new = "a\nX\nY\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+        let h = hunks(old, new);
+        assert_eq!(old_line_of(&h, 1), 1);
+        assert_eq!(old_line_of(&h, 4), 2);
+        assert_eq!(old_line_of(&h, 12), 10);
+        assert_eq!(line_range(old, 3), (4, 5));
+        assert_eq!(line_of(old, 4), 3);
+    }
+
+    #[test]
+    fn caret_finds_the_innermost_node() {
+        let parsed = mesh_rewrite::parse::parse("fn main() do\n  foo()\nend\n");
+        let tree = syntax_tree(&parsed);
+        let mut node = &tree;
+        for i in path_at(&tree, 16) {
+            node = &node.children[i];
+        }
+        assert_eq!(node.kind, "identifier");
+        assert_eq!(node.start, (2, 3));
     }
 }

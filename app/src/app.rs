@@ -1,30 +1,106 @@
 //! The page layout: toolbar on top, files on the left, source and diff in the middle,
 //! report and inspectors on the right. Each region is a small component over the store.
+//!
+//! Narrow screens (≤ 700px, see a.css) show one region at a time, chosen by the tab bar;
+//! `data-tab` on the layout says which. The simulator takes the middle column when its tab is on.
 
-use crate::components::{diagnostics::Diagnostics, editor::Editor, tree_view::TreeView};
+use crate::components::{
+    diagnostics::Diagnostics, diff_view::DiffView, editor::Editor, file_tree::FileTree, options::Options,
+    report::Report, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
+};
 use crate::examples;
-use crate::state::Store;
+use crate::state::{use_store, Store, Tab};
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
     let store = Store::provide();
+    let tab = move || store.tab.get().as_str();
     view! {
-        <header class="top">
+        <header class="top" data-testid="toolbar">
             <h1>"Mesh Rewrite Playground"</h1>
-            <button data-testid="load-example" on:click=move |_| store.load(examples::project(examples::MESHER))>
-                "Open the example project"
-            </button>
+            <Toolbar />
+            <Tabs />
         </header>
-        <main class="layout">
-            <section class="panel editor-panel">
-                <h2>"Source"</h2>
-                <Editor />
+        <Messages />
+        <main class="layout" data-testid="layout" data-tab=tab>
+            <aside class="pane files-pane" data-pane="files">
+                <FileTree />
+            </aside>
+            <section class="center">
+                <div class="pane source-pane" data-pane="source">
+                    <EmptyState />
+                    <Editor />
+                </div>
+                <div class="pane diff-pane" data-pane="diff">
+                    <DiffView />
+                </div>
+                <div class="pane simulator-pane" data-pane="simulator" data-testid="simulator-pane">
+                    // The simulator panel mounts here.
+                </div>
             </section>
-            <div class="side">
-                <Diagnostics />
-                <TreeView />
-            </div>
+            <aside class="side">
+                <div class="pane report-pane" data-pane="report">
+                    <Report />
+                    <Timings />
+                    <Options />
+                </div>
+                <div class="pane tree-pane" data-pane="tree">
+                    <Diagnostics />
+                    <TreeView />
+                </div>
+            </aside>
         </main>
+    }
+}
+
+/// The region tabs: all six on narrow screens; on wide ones only "Rewrite" / "Simulator".
+#[component]
+fn Tabs() -> impl IntoView {
+    let store = use_store();
+    let button = move |t: Tab| {
+        view! {
+            <button
+                class=format!("tab tab-{}", t.as_str())
+                class:active=move || store.tab.get() == t
+                data-testid=format!("tab-{}", t.as_str())
+                on:click=move |_| store.tab.set(t)
+            >
+                {t.label()}
+            </button>
+        }
+    };
+    view! {
+        <nav class="tabs" data-testid="tabs">
+            <button
+                class="tab tab-rewrite"
+                class:active=move || store.tab.get() != Tab::Simulator
+                data-testid="tab-rewrite"
+                on:click=move |_| store.tab.set(Tab::Source)
+            >
+                "Rewrite"
+            </button>
+            {Tab::ALL.into_iter().map(button).collect_view()}
+        </nav>
+    }
+}
+
+/// Shown while there are no files: the example is one click away.
+#[component]
+fn EmptyState() -> impl IntoView {
+    let store = use_store();
+    let empty = move || store.files.with(Vec::is_empty);
+    view! {
+        <Show when=empty>
+            <div class="empty-state" data-testid="empty-state">
+                <p>"No Mesh code yet. Start from the bundled example project:"</p>
+                <button data-testid="load-example" on:click=move |_| store.load(examples::project(examples::MESHER))>
+                    "Open the example project"
+                </button>
+                <p class="muted">
+                    "…or type or paste Mesh code below, upload .mpl files, a folder or a .zip, or drop them on the page."
+                </p>
+            </div>
+        </Show>
     }
 }

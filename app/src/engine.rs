@@ -4,7 +4,8 @@
 
 use crate::state::File;
 use mesh_rewrite::diff::Hunk;
-use mesh_rewrite::parse::{Document, SyntaxError};
+use mesh_rewrite::highlight::{Highlighter, Span};
+use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::rewrite::{assemble, rewrite_parsed, FileRewrite, Outcome};
 use std::collections::HashMap;
@@ -35,9 +36,23 @@ pub struct Engine {
     rewrites: HashMap<String, FileRewrite>,
     rule: Option<Rule>,
     hunks: HashMap<String, (String, String, Vec<Hunk>)>,
+    /// Compiled on first use: the page may never show highlighted code before a project is loaded.
+    highlighter: Option<Highlighter>,
 }
 
 impl Engine {
+    /// The parse of `path` as of the last run.
+    pub fn parsed(&self, path: &str) -> Option<&Parsed> {
+        self.docs.get(path).map(Document::parsed)
+    }
+
+    /// The source of `path` as of the last run and its highlight spans.
+    pub fn highlight(&mut self, path: &str) -> Option<(String, Vec<Span>)> {
+        let parsed = self.docs.get(path)?.parsed();
+        let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
+        Some((parsed.source().to_owned(), highlighter.spans(parsed, None)))
+    }
+
     pub fn run(&mut self, files: &[File], rule: &Rule) -> Analysis {
         let mut timings = Timings::default();
         if self.rule.as_ref() != Some(rule) {

@@ -2,7 +2,10 @@
 //! through the methods here, so every change flows the same way: signals → engine → panels.
 
 use crate::engine::{Analysis, Engine};
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use mesh_rewrite::highlight::Span;
+use mesh_rewrite::parse::Parsed;
 use mesh_rewrite::permalink::{self, Simulation};
 use mesh_rewrite::rewrite::rule::Rule;
 use std::sync::Arc;
@@ -41,6 +44,48 @@ impl View {
         }
     }
 }
+
+/// Which region a narrow screen shows (wide screens show all but the simulator, which
+/// takes the middle column when chosen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    Files,
+    #[default]
+    Source,
+    Diff,
+    Report,
+    Tree,
+    Simulator,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [Tab::Files, Tab::Source, Tab::Diff, Tab::Report, Tab::Tree, Tab::Simulator];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tab::Files => "files",
+            Tab::Source => "source",
+            Tab::Diff => "diff",
+            Tab::Report => "report",
+            Tab::Tree => "tree",
+            Tab::Simulator => "simulator",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Files => "Files",
+            Tab::Source => "Source",
+            Tab::Diff => "Diff",
+            Tab::Report => "Report",
+            Tab::Tree => "Tree",
+            Tab::Simulator => "Simulator",
+        }
+    }
+}
+
+/// How long typing must pause before the engine re-runs.
+const DEBOUNCE_MS: u32 = 150;
 
 /// A message for the user (a refused link, a skipped upload, a limit).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +130,13 @@ pub struct Store {
     pub dark: RwSignal<Option<bool>>,
     /// The latest result of the engine over `files` and `rule`.
     pub analysis: RwSignal<Arc<Analysis>>,
+    /// The region a narrow screen shows; `Tab::Simulator` also swaps the middle column on wide ones.
+    pub tab: RwSignal<Tab>,
+    /// Caret position (byte offset) in the selected file, for the tree panel.
+    pub cursor: RwSignal<Option<usize>>,
     engine: StoredValue<Engine, LocalStorage>,
+    /// The pending debounced re-run; replacing it cancels the previous one.
+    pending: StoredValue<Option<Timeout>, LocalStorage>,
 }
 
 pub fn use_store() -> Store {
@@ -108,7 +159,10 @@ impl Store {
             focus: RwSignal::new(None),
             dark: RwSignal::new(None),
             analysis: RwSignal::new(Arc::new(Analysis::default())),
+            tab: RwSignal::new(Tab::default()),
+            cursor: RwSignal::new(None),
             engine: StoredValue::new_local(engine),
+            pending: StoredValue::new_local(None),
         };
         provide_context(store);
         store
@@ -116,10 +170,34 @@ impl Store {
 
     /// Runs the engine over the current files and rule now (the editor debounces its calls).
     pub fn rerun(&self) {
+        // A pending debounced run is now redundant.
+        self.pending.set_value(None);
         let files = self.files.get_untracked();
         let rule = self.rule.get_untracked();
         let analysis = self.engine.try_update_value(|engine| engine.run(&files, &rule)).unwrap_or_default();
         self.analysis.set(Arc::new(analysis));
+    }
+
+    /// Re-runs once typing pauses for `DEBOUNCE_MS`.
+    pub fn rerun_soon(&self) {
+        let store = *self;
+        self.pending.set_value(Some(Timeout::new(DEBOUNCE_MS, move || store.rerun())));
+    }
+
+    /// A user edit of one file: stored at once, analysed after the debounce.
+    pub fn edit(&self, path: &str, text: String) {
+        self.set_text(path, text);
+        self.rerun_soon();
+    }
+
+    /// Runs `f` on the engine's parse of `path` (as of the last run), without reparsing.
+    pub fn with_parsed<R>(&self, path: &str, f: impl FnOnce(&Parsed) -> R) -> Option<R> {
+        self.engine.with_value(|engine| engine.parsed(path).map(f))
+    }
+
+    /// Highlight spans of `path` as of the last run.
+    pub fn highlight(&self, path: &str) -> Option<(String, Vec<Span>)> {
+        self.engine.try_update_value(|engine| engine.highlight(path)).flatten()
     }
 
     /// The text of the selected file.
@@ -135,6 +213,48 @@ impl Store {
                 f.text = text;
             }
         });
+    }
+
+    /// Adds an empty file and selects it; false if the path is taken or empty.
+    pub fn add_file(&self, path: &str) -> bool {
+        let path = path.trim();
+        if path.is_empty() || self.files.with_untracked(|f| f.iter().any(|f| f.path == path)) {
+            return false;
+        }
+        self.files.update(|f| f.push(File { path: path.to_owned(), text: String::new() }));
+        self.selected.set(Some(path.to_owned()));
+        self.rerun();
+        true
+    }
+
+    /// Renames a file (keeping its place); false if the new path is taken or empty.
+    pub fn rename_file(&self, from: &str, to: &str) -> bool {
+        let to = to.trim();
+        if to.is_empty() || self.files.with_untracked(|f| f.iter().any(|f| f.path == to)) {
+            return false;
+        }
+        self.files.update(|f| f.iter_mut().filter(|f| f.path == from).for_each(|f| f.path = to.to_owned()));
+        if self.selected.get_untracked().as_deref() == Some(from) {
+            self.selected.set(Some(to.to_owned()));
+        }
+        self.rerun();
+        true
+    }
+
+    pub fn delete_file(&self, path: &str) {
+        self.files.update(|f| f.retain(|f| f.path != path));
+        if self.selected.get_untracked().as_deref() == Some(path) {
+            self.selected.set(self.files.with_untracked(|f| f.first().map(|f| f.path.clone())));
+        }
+        self.rerun();
+    }
+
+    /// Shows a place: selects its file and asks the editor and diff to reveal the range.
+    pub fn show(&self, focus: Focus) {
+        if self.selected.get_untracked().as_deref() != Some(focus.path.as_str()) {
+            self.selected.set(Some(focus.path.clone()));
+        }
+        self.focus.set(Some(focus));
     }
 
     /// Replaces the whole project (an example, an upload that replaces, a link).

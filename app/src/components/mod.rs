@@ -1,6 +1,10 @@
 //! The page's panels, one small component per module.
 
 pub mod diagnostics;
+pub mod diff_view;
 pub mod editor;
-pub mod simulator;
+pub mod file_tree;
+pub mod options;
+pub mod report;
+pub mod timings;
 pub mod tree_view;

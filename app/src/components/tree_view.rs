@@ -1,28 +1,57 @@
-//! The syntax tree as nested <details>. Children render only while their parent is open,
-//! so a large file costs one line per visible node, not one element per node.
+//! The syntax tree of the selected file as nested <details>, from the engine's parse (no
+//! reparse). Children render only while their parent is open, so a large file costs one line
+//! per visible node. Clicking a node selects its range in the editor; moving the caret opens
+//! the path to the innermost node under it and marks that node (`tree-current`).
 
-use crate::analysis::{analyze, SyntaxNode};
-use crate::state::use_store;
+use crate::analysis::{path_at, syntax_tree, SyntaxNode};
+use crate::state::{use_store, Focus, Store};
 use leptos::prelude::*;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 #[component]
 pub fn TreeView() -> impl IntoView {
     let store = use_store();
-    let tree = Memo::new(move |_| analyze(&store.selected_file().map(|f| f.text).unwrap_or_default()).tree);
+    let tree = Memo::new(move |_| {
+        store.analysis.track();
+        let path = store.selected.get()?;
+        store.with_parsed(&path, |p| Arc::new(syntax_tree(p)))
+    });
     // Tree-view nodes the user opened, by path of child indices, so a re-parse keeps them open.
     let expanded = RwSignal::new(HashSet::from([vec![]]));
+    // The node under the caret, and the path to it opened.
+    let current = Memo::new(move |_| {
+        let at = store.cursor.get()?;
+        tree.with(|t| t.as_ref().map(|t| path_at(t, at)))
+    });
+    Effect::new(move |_| {
+        if let Some(path) = current.get() {
+            expanded.update(|e| {
+                for i in 0..path.len() {
+                    e.insert(path[..i].to_vec());
+                }
+            });
+        }
+    });
+    let ctx = Ctx { store, expanded, current };
     view! {
-        <section class="panel">
+        <section class="panel tree-panel">
             <h2>"Syntax tree"</h2>
             <div class="tree-view" data-testid="tree-view">
-                {move || node_view(tree.get(), Vec::new(), expanded)}
+                {move || tree.get().map(|t| node_view(&t, Vec::new(), ctx))}
             </div>
         </section>
     }
 }
 
-fn node_view(node: SyntaxNode, path: Vec<usize>, expanded: RwSignal<HashSet<Vec<usize>>>) -> AnyView {
+#[derive(Clone, Copy)]
+struct Ctx {
+    store: Store,
+    expanded: RwSignal<HashSet<Vec<usize>>>,
+    current: Memo<Option<Vec<usize>>>,
+}
+
+fn node_view(node: &SyntaxNode, path: Vec<usize>, ctx: Ctx) -> AnyView {
     let class = if node.error {
         "node error"
     } else if node.missing {
@@ -30,25 +59,48 @@ fn node_view(node: SyntaxNode, path: Vec<usize>, expanded: RwSignal<HashSet<Vec<
     } else {
         "node"
     };
-    let label = label(&node);
+    let is_current = {
+        let path = path.clone();
+        move || ctx.current.with(|c| c.as_ref() == Some(&path))
+    };
+    let testid = {
+        let is_current = is_current.clone();
+        move || is_current().then_some("tree-current")
+    };
+    let select = {
+        let (start, end) = (node.start_byte, node.end_byte);
+        move |_| {
+            if let Some(path) = ctx.store.selected.get_untracked() {
+                ctx.store.show(Focus { path, start, end, after: false });
+            }
+        }
+    };
+    let label = label(node);
     if node.children.is_empty() {
-        return view! { <div class=class>{label}</div> }.into_any();
+        return view! {
+            <div class=class class:current=is_current data-testid=testid on:click=select>{label}</div>
+        }
+        .into_any();
     }
-    // Read untracked: toggling one node must not re-render the whole tree.
-    let open = RwSignal::new(expanded.with_untracked(|e| e.contains(&path)));
+    // A memo per node: opening one node re-renders only that node's children.
+    let open = {
+        let key = path.clone();
+        Memo::new(move |_| ctx.expanded.with(|e| e.contains(&key)))
+    };
     let key = path.clone();
     let on_toggle = move |ev: leptos::ev::Event| {
         let now_open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
-        open.set(now_open);
-        expanded.update(|e| {
-            if now_open {
-                e.insert(key.clone());
-            } else {
-                e.remove(&key);
-            }
-        });
+        if now_open != open.get_untracked() {
+            ctx.expanded.update(|e| {
+                if now_open {
+                    e.insert(key.clone());
+                } else {
+                    e.remove(&key);
+                }
+            });
+        }
     };
-    let children = node.children;
+    let children = node.children.clone();
     let body = move || {
         open.get().then(|| {
             children
@@ -57,28 +109,25 @@ fn node_view(node: SyntaxNode, path: Vec<usize>, expanded: RwSignal<HashSet<Vec<
                 .map(|(i, child)| {
                     let mut child_path = path.clone();
                     child_path.push(i);
-                    node_view(child.clone(), child_path, expanded)
+                    node_view(child, child_path, ctx)
                 })
                 .collect_view()
         })
     };
     view! {
         <details class=class prop:open=move || open.get() on:toggle=on_toggle>
-            <summary>{label}</summary>
+            <summary class:current=is_current data-testid=testid on:click=select>{label}</summary>
             <div class="children">{body}</div>
         </details>
     }
     .into_any()
 }
 
-/// `field: kind 1:1-3:4`, pieces in their own spans for styling.
+/// `field: kind 1:1–3:4`, pieces in their own spans for styling.
 fn label(node: &SyntaxNode) -> impl IntoView + use<> {
     let field = node.field.clone().map(|f| view! { <span class="field">{format!("{f}: ")}</span> });
     let kind = if node.missing { format!("MISSING {}", node.kind) } else { node.kind.clone() };
-    let range = format!(
-        "{}:{}–{}:{}",
-        node.start.line, node.start.column, node.end.line, node.end.column
-    );
+    let range = format!("{}:{}–{}:{}", node.start.0, node.start.1, node.end.0, node.end.1);
     view! {
         {field}
         <span class="kind">{kind}</span>

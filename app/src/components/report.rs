@@ -1,0 +1,152 @@
+//! The rewrite's report: a summary line, each replacement (click → its place in editor and
+//! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
+//! verification checklist, and replacement counts against the expected ones.
+
+use crate::analysis::{plural, status_word, summary};
+use crate::state::{use_store, Focus};
+use leptos::prelude::*;
+use mesh_rewrite::rewrite::report::{ImportEdit, Severity};
+
+#[component]
+pub fn Report() -> impl IntoView {
+    let store = use_store();
+    let goto = move |path: String, start: usize, end: usize, after: bool| {
+        move |_| store.show(Focus { path: path.clone(), start, end, after })
+    };
+    let body = move || {
+        let analysis = store.analysis.get();
+        let Some(outcome) = &analysis.outcome else {
+            return view! { <p class="muted">"Open or write some Mesh code to see what the rewrite does."</p> }.into_any();
+        };
+        let report = &outcome.report;
+        let files = report
+            .files
+            .iter()
+            .filter(|f| !f.replacements.is_empty() || f.import_edit != ImportEdit::None)
+            .map(|f| {
+                let import = match f.import_edit {
+                    ImportEdit::Added => Some("import added"),
+                    ImportEdit::Merged => Some("import merged"),
+                    ImportEdit::None => None,
+                };
+                let items = f
+                    .replacements
+                    .iter()
+                    .map(|r| {
+                        let label = format!(
+                            "{}:{}:{} {}",
+                            f.path,
+                            r.line,
+                            r.column,
+                            r.function.as_deref().unwrap_or("(top level)")
+                        );
+                        view! {
+                            <li class="replacement link" data-testid="replacement"
+                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)>
+                                {label}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <details class="report-file" open>
+                        <summary>
+                            <span class="path">{f.path.clone()}</span>
+                            " "
+                            <span class="muted">
+                                {format!("{} ({})", plural(f.replacements.len(), "replacement"), status_word(f.status))}
+                            </span>
+                            {import.map(|i| view! { " · " <span class="import-edit" data-testid="import-edit">{i}</span> })}
+                        </summary>
+                        <ul>{items}</ul>
+                    </details>
+                }
+            })
+            .collect_view();
+        let skipped = report
+            .files
+            .iter()
+            .flat_map(|f| f.skipped.iter().map(move |s| (f, s)))
+            .map(|(f, s)| {
+                view! {
+                    <li class="skipped link" data-testid="skipped" on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)>
+                        {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
+                    </li>
+                }
+            })
+            .collect_view();
+        let mut diagnostics = report.diagnostics.clone();
+        diagnostics.sort_by_key(|d| d.severity);
+        let diagnostics = diagnostics
+            .into_iter()
+            .map(|d| {
+                let severity = match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                };
+                view! {
+                    <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic"
+                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)>
+                        {format!("{}:{}:{} {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)}
+                    </li>
+                }
+            })
+            .collect_view();
+        let checks = report
+            .checks
+            .iter()
+            .map(|c| {
+                let class = if c.passed { "check pass" } else { "check fail" };
+                let mark = if c.passed { "✓" } else { "✗" };
+                view! { <li class=class data-testid="check">{format!("{mark} {}: {}", c.name, c.detail)}</li> }
+            })
+            .collect_view();
+        let rule = store.rule.get();
+        let counts = rule
+            .expected_counts
+            .iter()
+            .map(|(path, expected)| {
+                let got = report.files.iter().find(|f| &f.path == path).map_or(0, |f| f.replacements.len());
+                view! {
+                    <tr class:mismatch=got != *expected data-testid="count">
+                        <td>{path.clone()}</td>
+                        <td class="num">{got}</td>
+                        <td class="num">{*expected}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let skipped_none = report.files.iter().all(|f| f.skipped.is_empty());
+        let diagnostics_none = report.diagnostics.is_empty();
+        view! {
+            <p class="summary" data-testid="report-summary">{summary(&analysis)}</p>
+            <h3>"Replacements"</h3>
+            {files}
+            <h3>"Kept as they are"</h3>
+            <ul class="skipped-list">
+                {skipped}
+                {skipped_none.then(|| view! { <li class="muted">"none"</li> })}
+            </ul>
+            <h3>"Diagnostics"</h3>
+            <ul class="report-diagnostics">
+                {diagnostics}
+                {diagnostics_none.then(|| view! { <li class="muted">"none"</li> })}
+            </ul>
+            <h3>"Checks"</h3>
+            <ul class="checks" data-testid="checks">{checks}</ul>
+            <h3>"Counts"</h3>
+            <table class="counts">
+                <thead><tr><th>"file"</th><th>"found"</th><th>"expected"</th></tr></thead>
+                <tbody>{counts}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel report" data-testid="report">
+            <h2>"Report"</h2>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,14 @@
+//! How long the last run took, per stage.
+
+use crate::state::use_store;
+use leptos::prelude::*;
+
+#[component]
+pub fn Timings() -> impl IntoView {
+    let store = use_store();
+    let text = move || {
+        let t = store.analysis.with(|a| a.timings);
+        format!("parse {:.1} ms · rewrite {:.1} ms · diff {:.1} ms", t.parse, t.rewrite, t.diff)
+    };
+    view! { <p class="timings" data-testid="timings">{text}</p> }
+}
