@@ -8,21 +8,32 @@ use crate::rewrite::report::HelperAction;
 use crate::rewrite::rule::Rule;
 use crate::rewrite::Outcome;
 
+/// The helper a run executes after the rewrite, and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperSource {
+    pub text: String,
+    /// How the run is labelled: the helper form, or `project` for the project's own helper.
+    pub label: String,
+    /// The file the text is from, when it is the rewritten project's helper file (positions in type
+    /// errors and traces are in that file).
+    pub path: Option<String>,
+}
+
 /// The helper the rewrite leaves in the project: the rewritten helper file when it defines the
-/// helper function, else the text of the rule's helper form. Returns (text, label for the run).
-pub fn helper_text(outcome: Option<&Outcome>, rule: &Rule) -> (String, String) {
+/// helper function, else the text of the rule's helper form.
+pub fn helper_text(outcome: Option<&Outcome>, rule: &Rule) -> HelperSource {
     let file = outcome.and_then(|o| o.files.iter().find(|f| f.path == rule.helper_file));
     match file {
         Some(f) if helper::defines(&f.text, &rule.helper_name) => {
             let own = outcome.is_some_and(|o| o.report.helper.action == HelperAction::Present);
-            let label = if own {
-                "project"
-            } else {
-                form_name(rule.helper_form)
-            };
-            (f.text.clone(), label.to_owned())
+            let label = if own { "project" } else { form_name(rule.helper_form) };
+            HelperSource { text: f.text.clone(), label: label.to_owned(), path: Some(f.path.clone()) }
         }
-        _ => (rule.helper_source(), form_name(rule.helper_form).to_owned()),
+        _ => HelperSource {
+            text: rule.helper_source(),
+            label: form_name(rule.helper_form).to_owned(),
+            path: None,
+        },
     }
 }
 
@@ -58,11 +69,7 @@ pub fn grid(run: &Run, scenario: &Scenario) -> Grid {
             None => {
                 let mut cells = vec![None; nodes.len()];
                 cells[col] = Some(i);
-                rows.push(Row {
-                    time: r.time,
-                    handler: r.handler.clone(),
-                    cells,
-                });
+                rows.push(Row { time: r.time, handler: r.handler.clone(), cells });
             }
         }
     }
@@ -80,9 +87,8 @@ pub fn request_steps(run: &Run) -> Vec<usize> {
             r.before.outcome.as_str(),
             r.after.outcome.as_str()
         );
-        let found = run.log[from..]
-            .iter()
-            .position(|e| e.time == r.time && e.node == r.node && e.event == text);
+        let found =
+            run.log[from..].iter().position(|e| e.time == r.time && e.node == r.node && e.event == text);
         let at = found.map_or(from, |p| from + p);
         steps.push(at + 1);
         from = at + 1;
@@ -95,14 +101,7 @@ pub fn request_steps(run: &Run) -> Vec<usize> {
 pub fn nodes_at(run: &Run, scenario: &Scenario, step: usize) -> Vec<NodeView> {
     let states = run.states.as_deref().unwrap_or(&[]);
     match step.min(states.len()) {
-        0 => Cluster::new(
-            scenario
-                .nodes
-                .iter()
-                .map(|d| Node::new(&d.id, &d.full_name))
-                .collect(),
-        )
-        .view(),
+        0 => Cluster::new(scenario.nodes.iter().map(|d| Node::new(&d.id, &d.full_name)).collect()).view(),
         s => states[s - 1].clone(),
     }
 }
@@ -116,20 +115,14 @@ mod tests {
     use crate::simulate::{built_in, run, Options};
 
     fn node_mode() -> Rule {
-        Rule {
-            helper_form: HelperForm::NodeMode,
-            ..Rule::default()
-        }
+        Rule { helper_form: HelperForm::NodeMode, ..Rule::default() }
     }
 
     fn late_join(rule: &Rule) -> (Scenario, Run) {
         let scenario = built_in("late-join").unwrap();
-        let options = Options {
-            record_states: true,
-            ..Options::default()
-        };
-        let (text, label) = helper_text(None, rule);
-        let run = run(&scenario, rule, &text, &label, &options).unwrap();
+        let options = Options { record_states: true, ..Options::default() };
+        let h = helper_text(None, rule);
+        let run = run(&scenario, rule, &h.text, &h.label, &options).unwrap();
         (scenario, run)
     }
 
@@ -141,13 +134,10 @@ mod tests {
             "pub fn h() do\n  let r = Process.whereis(\"mesher_registry\")\n  r\nend\n",
         )]);
         let outcome = rewrite(&project, &rule);
-        let (text, label) = helper_text(Some(&outcome), &rule);
-        assert!(
-            text.starts_with("# Cluster-aware registry lookup."),
-            "{text}"
-        );
-        assert!(text.contains("if Node.self() != \"\" do"));
-        assert_eq!(label, "node-mode");
+        let h = helper_text(Some(&outcome), &rule);
+        assert!(h.text.starts_with("# Cluster-aware registry lookup."), "{}", h.text);
+        assert!(h.text.contains("if Node.self() != \"\" do"));
+        assert_eq!((h.label.as_str(), h.path.as_deref()), ("node-mode", Some("api/helpers.mpl")));
     }
 
     #[test]
@@ -156,19 +146,19 @@ mod tests {
         let own = "pub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend\n";
         let project = Project::new(vec![SourceFile::new("api/helpers.mpl", own)]);
         let outcome = rewrite(&project, &rule);
-        assert_eq!(
-            helper_text(Some(&outcome), &rule),
-            (own.to_owned(), "project".to_owned())
-        );
+        let expected = HelperSource {
+            text: own.to_owned(),
+            label: "project".into(),
+            path: Some("api/helpers.mpl".into()),
+        };
+        assert_eq!(helper_text(Some(&outcome), &rule), expected);
     }
 
     #[test]
     fn helper_text_without_a_project_is_the_rules_form() {
         let rule = Rule::default();
-        assert_eq!(
-            helper_text(None, &rule),
-            (rule.helper_source(), "plan".to_owned())
-        );
+        let expected = HelperSource { text: rule.helper_source(), label: "plan".into(), path: None };
+        assert_eq!(helper_text(None, &rule), expected);
     }
 
     #[test]
@@ -178,11 +168,7 @@ mod tests {
         assert_eq!(g.nodes, ["a", "b"]);
         assert_eq!(
             g.rows,
-            vec![Row {
-                time: 500,
-                handler: "handle_event".into(),
-                cells: vec![Some(0), Some(1)]
-            }]
+            vec![Row { time: 500, handler: "handle_event".into(), cells: vec![Some(0), Some(1)] }]
         );
     }
 
@@ -190,25 +176,11 @@ mod tests {
     fn grid_rows_for_later_requests_and_missing_nodes() {
         let scenario = built_in("registry-not-ready").unwrap();
         let rule = node_mode();
-        let run = run(
-            &scenario,
-            &rule,
-            &rule.helper_source(),
-            "node-mode",
-            &Options::default(),
-        )
-        .unwrap();
+        let run = run(&scenario, &rule, &rule.helper_source(), "node-mode", &Options::default()).unwrap();
         let g = grid(&run, &scenario);
         assert_eq!(g.nodes, ["a", "b", "c"]);
-        let rows: Vec<(u64, Vec<Option<usize>>)> =
-            g.rows.iter().map(|r| (r.time, r.cells.clone())).collect();
-        assert_eq!(
-            rows,
-            vec![
-                (300, vec![None, Some(0), Some(1)]),
-                (600, vec![None, Some(2), None])
-            ]
-        );
+        let rows: Vec<(u64, Vec<Option<usize>>)> = g.rows.iter().map(|r| (r.time, r.cells.clone())).collect();
+        assert_eq!(rows, vec![(300, vec![None, Some(0), Some(1)]), (600, vec![None, Some(2), None])]);
     }
 
     #[test]
@@ -216,10 +188,7 @@ mod tests {
         let (_, run) = late_join(&node_mode());
         let steps = request_steps(&run);
         assert_eq!(steps, vec![run.log.len() - 1, run.log.len()]);
-        assert_eq!(
-            run.log[steps[1] - 1].event,
-            "request handle_event: before ok, after crash"
-        );
+        assert_eq!(run.log[steps[1] - 1].event, "request handle_event: before ok, after crash");
     }
 
     #[test]
@@ -227,28 +196,13 @@ mod tests {
         let (scenario, run) = late_join(&node_mode());
         let start = nodes_at(&run, &scenario, 0);
         assert_eq!(start.len(), 2);
-        assert!(start
-            .iter()
-            .all(|n| n.local.is_empty() && n.global.is_empty() && n.self_name.is_empty()));
+        assert!(start.iter().all(|n| n.local.is_empty() && n.global.is_empty() && n.self_name.is_empty()));
         // After b received a's snapshot (entry 8), b's copy holds a's names; b's own registry is not up yet.
         let b = &nodes_at(&run, &scenario, 8)[1];
-        assert_eq!(
-            run.log[7].event.split(':').next(),
-            Some("received snapshot from a")
-        );
+        assert_eq!(run.log[7].event.split(':').next(), Some("received snapshot from a"));
         assert!(b.local.is_empty());
-        let global: Vec<(&str, &str)> = b
-            .global
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(
-            global,
-            [
-                ("mesher_registry", "<a.1>"),
-                ("mesher_registry@a@sim", "<a.1>")
-            ]
-        );
+        let global: Vec<(&str, &str)> = b.global.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(global, [("mesher_registry", "<a.1>"), ("mesher_registry@a@sim", "<a.1>")]);
         // Past the end: the final state.
         let end = nodes_at(&run, &scenario, 1000);
         assert_eq!(end, run.states.as_ref().unwrap().last().unwrap().clone());

@@ -69,7 +69,7 @@ pub fn Controls() -> impl IntoView {
                 <button
                     data-testid="sim-step"
                     title="Next event"
-                    prop:disabled=move || sim.step.get() >= len()
+                    prop:disabled=move || { sim.step.get() >= len() }
                     on:click=move |_| sim.set_step((sim.step.get_untracked() + 1).min(len()))
                 >
                     "Step"

@@ -24,6 +24,8 @@ pub struct Sim {
     pub selected: RwSignal<Option<usize>>,
     /// The current step, clamped to the log.
     pub step: Memo<usize>,
+    /// The file the executed helper is from (positions are in it), if it is the project's.
+    pub helper_path: Memo<Option<String>>,
     store: Store,
 }
 
@@ -55,16 +57,22 @@ pub fn Simulator() -> impl IntoView {
         let Some(scenario) = scenario.get() else {
             return Err(format!("unknown scenario `{name}`"));
         };
-        let (text, label) = helper.get();
+        let helper = helper.get();
         let rule = store.rule.get();
         let options = Options { seed, remote_calls_work, record_states: true };
-        simulate::run(&scenario, &rule, &text, &label, &options).map(Arc::new).map_err(|e| e.message)
+        simulate::run(&scenario, &rule, &helper.text, &helper.label, &options)
+            .map(Arc::new)
+            .map_err(|e| match &helper.path {
+                Some(p) => format!("{} (in {p})", e.message),
+                None => e.message,
+            })
     });
     let step = Memo::new(move |_| {
         let len = run.with(|r| r.as_ref().map_or(0, |r| r.log.len()));
         (store.simulation.with(|s| s.step) as usize).min(len)
     });
-    let sim = Sim { scenario, run, selected: RwSignal::new(None), step, store };
+    let helper_path = Memo::new(move |_| helper.with(|h| h.path.clone()));
+    let sim = Sim { scenario, run, selected: RwSignal::new(None), step, helper_path, store };
     provide_context(sim);
     // A new run invalidates the chosen cell unless it still exists.
     Effect::new(move |_| {
@@ -80,7 +88,9 @@ pub fn Simulator() -> impl IntoView {
             let text = if run.compiles {
                 format!("Helper compiles ({})", run.helper_form)
             } else {
-                let errors: Vec<String> = run.type_errors.iter().map(|e| e.to_string()).collect();
+                let path = helper_path.get();
+                let errors: Vec<String> =
+                    run.type_errors.iter().map(|e| at_file(&path, e.to_string())).collect();
                 format!(
                     "Helper does not compile: {} — simulated with its intended meaning (a PID compared with 0 means not found)",
                     errors.join("; ")
@@ -114,5 +124,13 @@ pub fn Simulator() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// Prefixes a `LINE:COL` message with the helper file it is in.
+fn at_file(path: &Option<String>, message: String) -> String {
+    match path {
+        Some(p) => format!("{p}:{message}"),
+        None => message,
     }
 }

@@ -31,8 +31,8 @@ pub fn TracePanel() -> impl IntoView {
             <div class="sim-trace" data-testid="sim-trace">
                 <h3>{heading}</h3>
                 <div class="sim-trace-sides">
-                    {side("Before the rewrite", &r.before, name(&r.before.pid))}
-                    {side("After the rewrite", &r.after, name(&r.after.pid))}
+                    {side("Before the rewrite", &r.before, name(&r.before.pid), None)}
+                    {side("After the rewrite", &r.after, name(&r.after.pid), sim.helper_path.get())}
                 </div>
             </div>
         })
@@ -45,7 +45,8 @@ pub fn TracePanel() -> impl IntoView {
     view! { {hint} {body} }
 }
 
-fn side(title: &'static str, lookup: &Lookup, resolved: String) -> impl IntoView + use<> {
+/// One side of the trace; `helper_path` is where the helper's call positions are.
+fn side(title: &'static str, lookup: &Lookup, resolved: String, helper_path: Option<String>) -> impl IntoView + use<> {
     let outcome = lookup.outcome.as_str();
     let calls = lookup
         .trace
@@ -53,7 +54,9 @@ fn side(title: &'static str, lookup: &Lookup, resolved: String) -> impl IntoView
         .iter()
         .map(|c| {
             let at = match (c.line, c.column) {
-                (Some(l), Some(col)) => format!(" (helper {l}:{col})"),
+                (Some(l), Some(col)) => {
+                    format!(" (at {}{l}:{col})", helper_path.as_deref().map_or(String::new(), |p| format!("{p}:")))
+                }
                 _ => String::new(),
             };
             let read = c.read.clone().map(|read| {
