@@ -6,7 +6,7 @@
 
 use crate::components::{
     diagnostics::Diagnostics, diff_view::DiffView, editor::Editor, file_tree::FileTree, options::Options,
-    report::Report, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
+    report::Report, simulator::Simulator, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
 };
 use crate::examples;
 use crate::state::{use_store, Store, Tab};
@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
                     <DiffView />
                 </div>
                 <div class="pane simulator-pane" data-pane="simulator" data-testid="simulator-pane">
-                    // The simulator panel mounts here.
+                    <Simulator />
                 </div>
             </section>
             <aside class="side">

@@ -6,5 +6,6 @@ pub mod editor;
 pub mod file_tree;
 pub mod options;
 pub mod report;
+pub mod simulator;
 pub mod timings;
 pub mod tree_view;
