@@ -95,27 +95,11 @@ pub fn DiffView() -> impl IntoView {
         out.into_iter().collect_view().into_any()
     };
 
-    // A focus scrolls its line into view and marks it.
+    // A focus scrolls its line into view and marks it. Deferred a tick: choosing the focus may
+    // also have switched the file, whose rows render first.
     Effect::new(move |_| {
         let Some(focus) = store.focus.get() else { return };
-        store.analysis.track();
-        let Some(el) = container.get() else { return };
-        let line = store.analysis.with_untracked(|a| {
-            let file = a.outcome.as_ref()?.files.iter().find(|f| f.path == focus.path)?;
-            let text = if focus.after { Some(file.text.as_str()) } else { file.original.as_deref() }?;
-            Some(line_of(text, focus.start))
-        });
-        let Some(line) = line else { return };
-        if let Ok(Some(old)) = el.query_selector(".focused") {
-            let _ = old.class_list().remove_1("focused");
-        }
-        let side = if focus.after { "new" } else { "old" };
-        if let Ok(Some(row)) = el.query_selector(&format!("[data-{side}=\"{line}\"]")) {
-            let _ = row.class_list().add_1("focused");
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Center);
-            row.scroll_into_view_with_scroll_into_view_options(&options);
-        }
+        gloo_timers::callback::Timeout::new(0, move || reveal(container, store, &focus)).forget();
     });
 
     view! {
@@ -132,6 +116,26 @@ pub fn DiffView() -> impl IntoView {
                 {body}
             </div>
         </section>
+    }
+}
+
+fn reveal(container: NodeRef<html::Div>, store: crate::state::Store, focus: &crate::state::Focus) {
+    let Some(el) = container.get_untracked() else { return };
+    let line = store.analysis.with_untracked(|a| {
+        let file = a.outcome.as_ref()?.files.iter().find(|f| f.path == focus.path)?;
+        let text = if focus.after { Some(file.text.as_str()) } else { file.original.as_deref() }?;
+        Some(line_of(text, focus.start))
+    });
+    let Some(line) = line else { return };
+    if let Ok(Some(old)) = el.query_selector(".focused") {
+        let _ = old.class_list().remove_1("focused");
+    }
+    let side = if focus.after { "new" } else { "old" };
+    if let Ok(Some(row)) = el.query_selector(&format!("[data-{side}=\"{line}\"]")) {
+        let _ = row.class_list().add_1("focused");
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        row.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 
