@@ -3,6 +3,7 @@
 
 mod analysis;
 mod app;
+mod browser;
 mod components;
 mod engine;
 mod examples;

@@ -1,0 +1,389 @@
+// Sharing and keeping: permalinks (round trip, meter, hostile fragments), bundles, downloads,
+// autosave and reset, dark mode, shortcuts, the narrow layout. Against the release build;
+// no request leaves the page's origin.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { readZip } from './zip.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MESHER = join(here, '..', 'public', 'examples', 'mesher');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
+const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
+
+function meshFiles(dir = MESHER) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...meshFiles(path));
+    else if (name.endsWith('.mpl')) out.push(relative(MESHER, path));
+  }
+  return out.sort();
+}
+
+async function expectNotice(page, text) {
+  const exact = text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
+}
+
+function assertOwnOrigin(requests, errors) {
+  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== server.origin), [], 'only the page’s own origin');
+}
+
+/** 12345 → "12,345", as the meter writes it. */
+const thousands = (n) => n.toLocaleString('en-US');
+
+async function loadExample(page) {
+  await page.getByTestId('load-example').click();
+  await page.getByTestId('replacement').nth(40).waitFor();
+}
+
+async function selectFile(page, path) {
+  await page.locator(`[data-testid=file-row][data-path="${path}"]`).click();
+  await page.locator(`[data-testid=file-row][data-path="${path}"].selected`).waitFor();
+}
+
+async function copyLink(page, context) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await page.getByTestId('copy-link').click();
+  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
+  await page.waitForURL(/#v1\./);
+  return page.url();
+}
+
+/** What the user sees of the state: selection, editor, view, an option, the diff and the report. */
+async function seen(page) {
+  return {
+    selected: await page.locator('[data-testid=file-row].selected').getAttribute('data-path'),
+    editor: await page.getByTestId('editor').inputValue(),
+    view: await page.locator('[data-testid^=diff-mode-].active').getAttribute('data-testid'),
+    helper: await page.getByTestId('opt-helper-name').inputValue(),
+    diff: await texts(page.getByTestId('diff-line')),
+    summary: await page.getByTestId('report-summary').textContent(),
+  };
+}
+
+test('copy link → a fresh page shows the same files, selection, view, options and diff', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await loadExample(page);
+  await selectFile(page, 'api/team.mpl');
+  await page.getByTestId('diff-mode-split').click();
+  await page.getByTestId('opt-helper-name').fill('cluster_registry');
+  await page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
+  const url = await copyLink(page, context);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+  assert.ok(url.startsWith(`${server.url}#v1.`), url);
+  const before = await seen(page);
+  assert.equal(before.selected, 'api/team.mpl');
+  assert.equal(before.view, 'diff-mode-split');
+  assert.ok(before.diff.length > 10);
+
+  const fresh = await openPage(browser, url);
+  await fresh.page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
+  assert.deepEqual(await seen(fresh.page), before);
+  await screenshot(fresh.page, 'share-1-link-opened');
+  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(fresh.requests, fresh.errors);
+  await fresh.context.close();
+  await context.close();
+});
+
+test('the link meter gives the link length and whether it fits a chat message', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await page.getByTestId('editor').fill(CALLER);
+  const small = await copyLink(page, context);
+  const meter = page.getByTestId('link-meter');
+  await meter.filter({ hasText: `${thousands(small.length)} characters · fits a chat message` }).waitFor();
+  assert.ok(small.length <= 2000, String(small.length));
+
+  await loadExample(page);
+  const big = await copyLink(page, context);
+  assert.ok(big.length > 8000, String(big.length));
+  await meter
+    .filter({ hasText: `${thousands(big.length)} characters · too long to share safely: download a bundle instead` })
+    .waitFor();
+  assert.equal(await meter.evaluate((e) => e.classList.contains('warn')), true);
+  assert.equal(await page.getByTestId('download-bundle').evaluate((e) => e.classList.contains('suggested')), true);
+  await screenshot(page, 'share-2-meter');
+  console.log(`link length: one file ${small.length}, the example project (24 files) ${big.length}`);
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('a bundle downloads as JSON and opens in a fresh page', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await loadExample(page);
+  await selectFile(page, 'api/team.mpl');
+  await page.getByTestId('diff-mode-project').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
+  assert.equal(download.suggestedFilename(), 'mesh-playground-bundle.json');
+  const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'mesh-playground-bundle.json');
+  await download.saveAs(path);
+  const bundle = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(bundle.format, 'mesh-playground-bundle');
+  assert.equal(bundle.version, 1);
+  assert.deepEqual(bundle.files.map((f) => f.path).sort(), meshFiles());
+  assert.equal(bundle.files.find((f) => f.path === 'api/team.mpl').text, readFileSync(join(MESHER, 'api/team.mpl'), 'utf8'));
+  assert.equal(bundle.selected, 'api/team.mpl');
+  assert.equal(bundle.view, 'project');
+  assert.equal(bundle.rule.helper_name, 'get_registry');
+  const before = await seen(page);
+
+  const fresh = await openPage(browser, server.url);
+  await fresh.page.getByTestId('open-bundle').setInputFiles(path);
+  await expectNotice(fresh.page, 'Opened mesh-playground-bundle.json (24 files)');
+  await fresh.page.getByTestId('replacement').nth(40).waitFor();
+  assert.deepEqual(await seen(fresh.page), before);
+
+  // Something else is refused by name, and the project stays.
+  await fresh.page.getByTestId('open-bundle').setInputFiles({
+    name: 'package.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"name": "x"}'),
+  });
+  await expectNotice(fresh.page, 'package.json: this JSON file is not a playground bundle');
+  assert.equal(await fresh.page.getByTestId('file-row').count(), 24);
+  await screenshot(fresh.page, 'share-3-bundle-opened');
+  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(fresh.requests, fresh.errors);
+  await fresh.context.close();
+  await context.close();
+});
+
+test('hostile or broken links are refused with a clear message; the page and the saved work stay', async () => {
+  // A valid link to cut short.
+  const maker = await openPage(browser, server.url);
+  await maker.page.getByTestId('editor').fill(CALLER);
+  const valid = new URL(await copyLink(maker.page, maker.context)).hash.slice(1);
+  await maker.context.close();
+  const payload = valid.slice(3);
+  const truncated = `v1.${payload.slice(0, Math.floor(payload.length / 8) * 4)}`;
+  // 51 MB of zeros deflate to ~50 KB: a valid v1 prefix over a payload that expands past the cap.
+  const bomb = `v1.${deflateRawSync(Buffer.alloc(51 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
+  const cases = [
+    ['hello', 'this link holds no playground state (expected it to start with `v1.`)'],
+    ['v9.AAAA', 'this link was made by a different version of the playground (`v9`); this page reads `v1` links'],
+    ['v1.!!!!', 'this link is damaged: it has characters a link cannot hold'],
+    [truncated, 'this link is damaged or cut short: its data does not decompress'],
+    [bomb, 'this link expands to more than 50 MB; it was not opened'],
+  ];
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const saved = 'fn saved() do\n  Process.whereis("mesher_registry")\nend\n';
+  await page.getByTestId('editor').fill(saved);
+  await page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn saved()'), saved);
+  for (const [fragment, message] of cases) {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#${fragment}`);
+    await expectNotice(page, `The link could not be opened: ${message}`);
+    // The autosaved work is what the page shows, untouched.
+    assert.equal(await page.getByTestId('editor').inputValue(), saved, fragment.slice(0, 20));
+  }
+  await screenshot(page, 'share-4-hostile');
+  // The page still works.
+  await page.getByTestId('editor').fill(CALLER);
+  await page.getByTestId('diff-line').filter({ hasText: '+  let pid = get_registry()' }).waitFor();
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('a link to a different project asks before replacing autosaved work', async () => {
+  const other = 'fn other() do\n  Process.whereis("mesher_registry")\nend\n';
+  const maker = await openPage(browser, server.url);
+  await maker.page.getByTestId('editor').fill(other);
+  const link = await copyLink(maker.page, maker.context);
+  await maker.context.close();
+
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await page.getByTestId('editor').fill(CALLER);
+  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn main()'));
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.getByTestId('link-confirm').waitFor();
+  assert.equal(
+    await page.getByTestId('link-confirm').locator('span').textContent(),
+    'This link holds a different project (1 files). Open it and replace your autosaved work?',
+  );
+  assert.equal(await page.getByTestId('editor').inputValue(), CALLER, 'the work shows while asking');
+  await screenshot(page, 'share-5-link-confirm');
+  await page.getByTestId('link-keep').click();
+  assert.equal(await page.getByTestId('link-confirm').count(), 0);
+  assert.equal(await page.getByTestId('editor').inputValue(), CALLER);
+  assert.equal(new URL(page.url()).hash, '', 'the link is put away');
+
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.getByTestId('link-open').click();
+  assert.equal(await page.getByTestId('editor').inputValue(), other);
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('work is autosaved across reloads; reset asks, then brings back the example', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await loadExample(page);
+  await selectFile(page, 'api/detail.mpl');
+  const edited = `${readFileSync(join(MESHER, 'api/detail.mpl'), 'utf8')}\n# edited\n`;
+  await page.getByTestId('editor').fill(edited);
+  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('# edited'));
+  await page.reload();
+  await page.getByTestId('editor').waitFor();
+  await page.locator('[data-testid=file-row][data-path="api/detail.mpl"].selected').waitFor();
+  assert.equal(await page.getByTestId('editor').inputValue(), edited);
+
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-confirm').waitFor();
+  await screenshot(page, 'share-6-reset-confirm');
+  await page.getByTestId('reset-no').click();
+  assert.equal(await page.getByTestId('editor').inputValue(), edited, 'cancel keeps the work');
+
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-yes').click();
+  await page.locator('[data-testid=file-row][data-path="api/alerts.mpl"].selected').waitFor();
+  assert.equal(await page.getByTestId('editor').inputValue(), readFileSync(join(MESHER, 'api/alerts.mpl'), 'utf8'));
+  assert.equal(await page.getByTestId('file-row').count(), 24);
+  // Nothing left to lose: a second reset does not ask.
+  await page.getByTestId('reset').click();
+  assert.equal(await page.getByTestId('reset-confirm').count(), 0);
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('downloads: the patch applies with git apply and gives the zip; the current file', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await loadExample(page);
+  await selectFile(page, 'api/team.mpl');
+  const dir = mkdtempSync(join(tmpdir(), 'downloads-'));
+  const save = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    const path = join(dir, download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  };
+  const patch = await save('download-patch');
+  const zip = readZip(readFileSync(await save('download-zip')));
+  const file = await save('download-file');
+  assert.deepEqual(
+    [patch, file].map((p) => relative(dir, p)),
+    ['mesh-rewrite.patch', 'team.mpl'],
+  );
+  assert.deepEqual([...zip.keys()].sort(), meshFiles());
+
+  // The patch turns the example into exactly the zip's files.
+  const repo = join(dir, 'repo');
+  cpSync(MESHER, repo, { recursive: true });
+  execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo });
+  for (const [path, bytes] of zip) assert.equal(readFileSync(join(repo, path), 'utf8'), bytes.toString('utf8'), path);
+  const changed = readFileSync(patch, 'utf8').match(/^diff --git /gm).length;
+  assert.equal(changed, 9, '8 handler files and the helper file');
+  assert.equal(readFileSync(file, 'utf8'), zip.get('api/team.mpl').toString('utf8'));
+  assert.ok(readFileSync(file, 'utf8').includes('get_registry()'));
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('dark mode follows the system, and the toggle picks light or dark and is kept', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const toggle = page.getByTestId('theme-toggle');
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await background(), 'rgb(247, 247, 248)');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await toggle.textContent(), 'Theme: system');
+  assert.equal(await background(), 'rgb(22, 23, 26)');
+  await loadExample(page);
+  await screenshot(page, 'share-7-dark');
+
+  await toggle.click();
+  assert.equal(await toggle.textContent(), 'Theme: light');
+  assert.equal(await background(), 'rgb(247, 247, 248)', 'light chosen over a dark system');
+  await toggle.click();
+  assert.equal(await toggle.textContent(), 'Theme: dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await background(), 'rgb(22, 23, 26)', 'dark chosen over a light system');
+  await page.reload();
+  await toggle.waitFor();
+  assert.equal(await toggle.textContent(), 'Theme: dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await background(), 'rgb(22, 23, 26)');
+  await toggle.click();
+  assert.equal(await toggle.textContent(), 'Theme: system');
+  assert.equal(await background(), 'rgb(247, 247, 248)');
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await page.getByTestId('editor').fill(CALLER);
+  await page.getByTestId('editor').press('?');
+  assert.equal(await page.getByTestId('shortcuts').count(), 0, '? in the editor is just a character');
+  assert.equal(await page.getByTestId('editor').inputValue(), `${CALLER}?`);
+  await page.getByTestId('editor').fill(CALLER);
+
+  await page.locator('h1').click();
+  await page.keyboard.press('?');
+  await page.getByTestId('shortcuts').waitFor();
+  assert.deepEqual(await texts(page.getByTestId('shortcuts').locator('dt, dd')), [
+    'Ctrl/Cmd + S',
+    'Copy a link to this state',
+    'Ctrl/Cmd + Enter',
+    'Re-run the rewrite',
+    '?',
+    'Show these shortcuts',
+    'Esc',
+    'Close this list',
+  ]);
+  await screenshot(page, 'share-8-shortcuts');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('shortcuts').count(), 0);
+
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await page.keyboard.press('Control+s');
+  await page.waitForURL(/#v1\./);
+  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await page.getByTestId('replacement').count(), 1);
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('on a phone-sized screen the tabs switch between the regions', async () => {
+  const { page, context, requests, errors } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loadExample(page);
+  const layout = page.getByTestId('layout');
+  for (const tab of ['files', 'source', 'diff', 'report', 'tree']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    assert.equal(await layout.getAttribute('data-tab'), tab);
+    assert.equal(await page.locator(`[data-pane="${tab}"]`).isVisible(), true, tab);
+    const others = ['files', 'source', 'diff', 'report', 'tree'].filter((t) => t !== tab);
+    for (const o of others) assert.equal(await page.locator(`[data-pane="${o}"]`).isVisible(), false, `${o} under ${tab}`);
+    if (tab === 'diff') await screenshot(page, 'share-9-narrow-diff');
+  }
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no sideways scrolling (${width}px)`);
+  await screenshot(page, 'share-9-narrow-tree');
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
