@@ -72,8 +72,8 @@ export async function launchBrowser() {
  * A fresh page (fresh profile: playwright gives each context its own) that records
  * every request URL and every console error or uncaught exception.
  */
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
   const page = await context.newPage();
   const requests = [];
   const errors = [];

@@ -85,9 +85,6 @@ fn cell_view(sim: Sim, index: usize, r: &RequestResult, step: usize) -> impl Int
         if sim.selected.get() == Some(index) {
             c.push_str(" selected");
         }
-        if sim.step.get() < step {
-            c.push_str(" future");
-        }
         c
     };
     let title = format!(

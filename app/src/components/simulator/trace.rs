@@ -59,18 +59,22 @@ fn side(title: &'static str, lookup: &Lookup, resolved: String, helper_path: Opt
                 }
                 _ => String::new(),
             };
-            let read = c.read.clone().map(|read| {
-                let held = c.held.clone().unwrap_or_default();
-                let entries = if held.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    held.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")
-                };
-                view! {
-                    <div class="sim-read">
-                        {format!("read {read}, which held: ")}
-                        <code>{entries}</code>
-                    </div>
+            // Registry reads show the table as it was; other reads (`b is started`) are plain facts.
+            let read = c.read.clone().map(|read| match &c.held {
+                None => view! { <div class="sim-read">{read}</div> }.into_any(),
+                Some(held) => {
+                    let entries = if held.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        held.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")
+                    };
+                    view! {
+                        <div class="sim-read">
+                            {format!("read {read}, which held: ")}
+                            <code>{entries}</code>
+                        </div>
+                    }
+                    .into_any()
                 }
             });
             view! {

@@ -1,0 +1,266 @@
+// The cluster simulator panel against the release build: outcomes per scenario and helper form,
+// the trace of a cell, the remote-calls option, the timeline's node states, the helper taken from
+// the rewritten project, and scenario/seed/step in the permalink.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, openPage, screenshot, ARTIFACTS } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the example with the given helper form and shows the simulator on `scenario`. */
+async function simulator(form, scenario, options = {}) {
+  const opened = await openPage(browser, server.url, options);
+  const { page } = opened;
+  await page.getByTestId('load-example').click();
+  await page.getByTestId(`opt-form-${form}`).check();
+  await page.getByTestId('tab-simulator').click();
+  await page.getByTestId('sim-scenario').selectOption(scenario);
+  // A custom helper starts empty: nothing to run until the test writes one.
+  if (form !== 'custom') await page.getByTestId('sim-cell').first().waitFor();
+  return opened;
+}
+
+/** The grid as `time node handler: text` lines, in row order. */
+async function grid(page) {
+  return page.getByTestId('sim-cell').evaluateAll((cells) =>
+    cells.map((c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`),
+  );
+}
+
+/** Waits until the grid shows exactly `lines`. */
+async function expectGrid(page, lines) {
+  await page.waitForFunction(
+    (want) =>
+      JSON.stringify(
+        [...document.querySelectorAll('[data-testid=sim-cell]')].map(
+          (c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`,
+        ),
+      ) === JSON.stringify(want),
+    lines,
+    { timeout: 10000 },
+  ).catch(() => {});
+  assert.deepEqual(await grid(page), lines);
+}
+
+/** A node card's table (`sim-local` or `sim-global`) as `name=pid` strings. */
+async function table(page, node, which) {
+  return page
+    .locator(`[data-testid=node-card][data-node=${node}] [data-testid=${which}] tr`)
+    .evaluateAll((rows) => rows.map((r) => `${r.dataset.name}=${r.dataset.pid}`));
+}
+
+const cell = (page, node, time) => page.locator(`[data-testid=sim-cell][data-node=${node}][data-time="${time}"]`);
+
+test('late-join, node-mode: b crashes after the rewrite, and the trace says why', async () => {
+  const { page, errors } = await simulator('node-mode', 'late-join');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (node-mode)');
+  assert.match(await cell(page, 'b', 500).getAttribute('class'), /\bbefore-ok\b.*\bafter-crash\b/);
+  assert.match(await cell(page, 'a', 500).getAttribute('class'), /\bbefore-ok\b.*\bafter-ok\b/);
+
+  await cell(page, 'b', 500).click();
+  const trace = page.getByTestId('sim-trace');
+  await trace.waitFor();
+  const text = await trace.innerText();
+  const after = text.slice(text.indexOf('After the rewrite: crash'));
+  assert.ok(after.length < text.length, text);
+  for (const line of [
+    'Node.self() → "b@sim" (at api/helpers.mpl:12:6)',
+    'b is started',
+    'Global.whereis("mesher_registry") → <a.1> (at api/helpers.mpl:13:5)',
+    "read b's global-registry copy, which held: mesher_registry → <a.1>, mesher_registry@a@sim → <a.1>, mesher_registry@b@sim → <b.1>",
+    "The lookup returned <a.1>, a's PipelineRegistry; then PipelineRegistry.get_pool(reg).",
+    'Why: <a.1> is on a, not b: a service call to a remote PID gets no usable reply, so the runtime crashes the handler.',
+  ]) {
+    assert.ok(after.includes(line), `trace lacks ${JSON.stringify(line)}:\n${after}`);
+  }
+  const beforeSide = text.slice(0, text.indexOf('After the rewrite'));
+  assert.ok(beforeSide.includes('Before the rewrite: ok'), beforeSide);
+  assert.ok(beforeSide.includes('Process.whereis("mesher_registry") → <b.1>'), beforeSide);
+  assert.ok(beforeSide.includes("read b's local registry, which held: mesher_registry → <b.1>"), beforeSide);
+  assert.ok(beforeSide.includes('Why: <b.1> runs on b: a local service call, answered.'), beforeSide);
+  // Clicking a cell moves the timeline to the request: the cards show what the lookup read.
+  assert.equal(await page.getByTestId('sim-position').innerText(), 'Step 18 of 18 · 500 ms');
+  assert.deepEqual(await table(page, 'b', 'sim-global'), [
+    'mesher_registry=<a.1>',
+    'mesher_registry@a@sim=<a.1>',
+    'mesher_registry@b@sim=<b.1>',
+  ]);
+  assert.deepEqual(await table(page, 'b', 'sim-local'), ['mesher_registry=<b.1>']);
+  await screenshot(page, 'simulator-late-join-node-mode');
+  await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, 'simulator-panel-light.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('late-join, plan form: does not compile, simulated with its meaning, b stays ok', async () => {
+  const { page, errors } = await simulator('plan', 'late-join');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  const compiles = page.getByTestId('sim-compiles');
+  assert.equal(await compiles.getAttribute('data-compiles'), 'false');
+  assert.equal(
+    await compiles.innerText(),
+    'Helper does not compile: api/helpers.mpl:14:6: error[E0001]: type mismatch: Pid compared with Int (`!=`)' +
+      ' — simulated with its intended meaning (a PID compared with 0 means not found)',
+  );
+  assert.deepEqual(errors, []);
+});
+
+test('remote service calls working turns the crash into ok-remote', async () => {
+  const { page, errors } = await simulator('node-mode', 'late-join');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await page.getByTestId('sim-remote').check();
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok-remote']);
+  assert.match(await cell(page, 'b', 500).getAttribute('class'), /\bafter-ok-remote\b/);
+  await cell(page, 'b', 500).click();
+  assert.ok(
+    (await page.getByTestId('sim-trace').innerText()).includes(
+      'Why: <a.1> is on a; with remote service calls working (an assumption, not today\'s runtime) the call is answered over the session.',
+    ),
+  );
+  await page.getByTestId('sim-remote').uncheck();
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  assert.deepEqual(errors, []);
+});
+
+test('the timeline: scrub, step and reset move the node cards through the log', async () => {
+  const { page, errors } = await simulator('node-mode', 'late-join');
+  const position = page.getByTestId('sim-position');
+  assert.equal(await position.innerText(), 'Step 0 of 18: before the first event');
+  assert.deepEqual(await table(page, 'a', 'sim-local'), []);
+  assert.deepEqual(await table(page, 'b', 'sim-global'), []);
+
+  // Step 8: b has received a's snapshot; b's own registry has not booted.
+  await page.getByTestId('sim-scrub').fill('8');
+  assert.equal(await position.innerText(), 'Step 8 of 18 · 110 ms');
+  assert.equal(
+    await page.locator('[data-testid=sim-event].current').innerText(),
+    '110\nb\nreceived snapshot from a: merged mesher_registry -> <a.1>, mesher_registry@a@sim -> <a.1>; skipped (already here) none',
+  );
+  assert.deepEqual(await table(page, 'a', 'sim-local'), ['mesher_registry=<a.1>']);
+  assert.deepEqual(await table(page, 'a', 'sim-global'), ['mesher_registry=<a.1>', 'mesher_registry@a@sim=<a.1>']);
+  assert.deepEqual(await table(page, 'b', 'sim-local'), []);
+  assert.deepEqual(await table(page, 'b', 'sim-global'), ['mesher_registry=<a.1>', 'mesher_registry@a@sim=<a.1>']);
+  const card = page.locator('[data-testid=node-card][data-node=b]');
+  assert.ok((await card.innerText()).includes('up · started as b@sim'));
+  assert.ok((await card.innerText()).includes('peers: a'));
+
+  // Step 13 .. 15: b's app boots and its global registration of the well-known name is refused.
+  for (let i = 0; i < 7; i++) await page.getByTestId('sim-step').click();
+  assert.equal(await position.innerText(), 'Step 15 of 18 · 300 ms');
+  assert.deepEqual(await table(page, 'b', 'sim-local'), ['mesher_registry=<b.1>']);
+  assert.deepEqual(await table(page, 'b', 'sim-global'), [
+    'mesher_registry=<a.1>',
+    'mesher_registry@a@sim=<a.1>',
+    'mesher_registry@b@sim=<b.1>',
+  ]);
+  await screenshot(page, 'simulator-timeline-step-15');
+
+  await page.getByTestId('sim-run').click();
+  assert.equal(await position.innerText(), 'Step 18 of 18 · 500 ms');
+  assert.equal(await page.getByTestId('sim-step').isDisabled(), true);
+  await page.getByTestId('sim-reset').click();
+  assert.equal(await position.innerText(), 'Step 0 of 18: before the first event');
+  assert.deepEqual(await table(page, 'b', 'sim-local'), []);
+  assert.deepEqual(errors, []);
+});
+
+test('owner-down, node-mode: the late request hangs; every scenario gives its exact grid', async () => {
+  const { page, errors } = await simulator('node-mode', 'owner-down');
+  await expectGrid(page, ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang']);
+  await cell(page, 'b', 900).click();
+  const text = await page.getByTestId('sim-trace').innerText();
+  const after = text.slice(text.indexOf('After the rewrite: hang'));
+  assert.ok(after.includes('Global.whereis("mesher_registry") → 0'), after);
+  assert.ok(after.includes("read b's global-registry copy, which held: mesher_registry@b@sim → <b.1>"), after);
+  assert.ok(after.includes('The lookup returned 0, i.e. not found; then PipelineRegistry.get_pool(reg).'), after);
+  assert.ok(
+    after.includes(
+      "Why: the lookup returned 0, so PipelineRegistry.get_pool(reg) calls b's main process, which never replies: the handler hangs.",
+    ),
+    after,
+  );
+  // a is down at the request: its card says so.
+  assert.ok((await page.locator('[data-testid=node-card][data-node=a]').innerText()).includes('down'));
+  await screenshot(page, 'simulator-owner-down-node-mode');
+
+  const expected = {
+    standalone: ['100 a handle_event: before ok · after ok', '100 a handle_list_issues: before ok · after ok'],
+    'late-join': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash'],
+    'concurrent-register': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok'],
+    'registry-not-ready': [
+      '300 b handle_event: before hang · after crash',
+      '300 c handle_event: before hang · after hang',
+      '600 b handle_event: before ok · after crash',
+    ],
+  };
+  for (const [scenario, lines] of Object.entries(expected)) {
+    await page.getByTestId('sim-scenario').selectOption(scenario);
+    await expectGrid(page, lines);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the simulated helper is the project\'s: a custom helper changes the run, an unsupported one is refused', async () => {
+  const { page, errors } = await simulator('custom', 'late-join');
+  const custom = page.getByTestId('opt-custom-text');
+  await custom.fill('pub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (custom)');
+  await custom.fill('pub fn get_registry() do\n  Global.whereis("mesher_registry")\nend\n');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await custom.fill('pub fn get_registry() do\n  Map.get(m, "k")\nend\n');
+  const error = page.getByTestId('sim-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /^cannot simulate: call to Map\.get at \d+:3 \(in api\/helpers\.mpl\)$/);
+  assert.equal(await page.getByTestId('sim-cell').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('scenario, seed and step travel in the permalink', async () => {
+  const { page, errors, context } = await simulator('node-mode', 'owner-down');
+  await page.getByTestId('sim-seed').fill('7');
+  await page.getByTestId('sim-seed').press('Enter');
+  for (let i = 0; i < 3; i++) await page.getByTestId('sim-step').click();
+  const position = await page.getByTestId('sim-position').innerText();
+  assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-link').click();
+  await page.waitForFunction(() => location.hash.startsWith('#v1.'));
+  const url = page.url();
+
+  const fresh = await openPage(browser, url);
+  await fresh.page.getByTestId('tab-simulator').click();
+  await fresh.page.getByTestId('sim-cell').first().waitFor();
+  assert.equal(await fresh.page.getByTestId('sim-scenario').inputValue(), 'owner-down');
+  assert.equal(await fresh.page.getByTestId('sim-seed').inputValue(), '7');
+  assert.equal(await fresh.page.getByTestId('sim-position').innerText(), position);
+  await expectGrid(fresh.page, [
+    '500 b handle_event: before ok · after crash',
+    '900 b handle_event: before ok · after hang',
+  ]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
+test('dark mode: the grid reads well', async () => {
+  const { page, errors } = await simulator('node-mode', 'registry-not-ready', { colorScheme: 'dark' });
+  await page.getByTestId('sim-remote').check();
+  await cell(page, 'b', 300).click();
+  await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, 'simulator-panel-dark.png') });
+  const colours = await page.locator('[data-testid=sim-cell] .outcome').evaluateAll((spans) =>
+    Object.fromEntries(spans.map((s) => [s.className, getComputedStyle(s).backgroundColor])),
+  );
+  // Every outcome has its own colour.
+  assert.equal(new Set(Object.values(colours)).size, Object.keys(colours).length, JSON.stringify(colours));
+  assert.deepEqual(errors, []);
+});
