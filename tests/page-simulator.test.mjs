@@ -22,7 +22,10 @@ async function simulator(form, scenario, options = {}) {
   const opened = await openPage(browser, server.url, options);
   const { page } = opened;
   await page.getByTestId('load-example').click();
-  await page.getByTestId(`opt-form-${form}`).check();
+  await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').waitFor();
+  const radio = page.getByTestId(`opt-form-${form}`);
+  await radio.click();
+  await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`).checked, `opt-form-${form}`);
   await page.getByTestId('tab-simulator').click();
   await page.getByTestId('sim-scenario').selectOption(scenario);
   // A custom helper starts empty: nothing to run until the test writes one.
@@ -97,6 +100,7 @@ test('late-join, node-mode: b crashes after the rewrite, and the trace says why'
     'mesher_registry@b@sim=<b.1>',
   ]);
   assert.deepEqual(await table(page, 'b', 'sim-local'), ['mesher_registry=<b.1>']);
+  await page.setViewportSize({ width: 1280, height: 1500 });
   await screenshot(page, 'simulator-late-join-node-mode');
   await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, 'simulator-panel-light.png') });
   assert.deepEqual(errors, []);
@@ -256,6 +260,7 @@ test('dark mode: the grid reads well', async () => {
   const { page, errors } = await simulator('node-mode', 'registry-not-ready', { colorScheme: 'dark' });
   await page.getByTestId('sim-remote').check();
   await cell(page, 'b', 300).click();
+  await page.setViewportSize({ width: 1280, height: 1500 });
   await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, 'simulator-panel-dark.png') });
   const colours = await page.locator('[data-testid=sim-cell] .outcome').evaluateAll((spans) =>
     Object.fromEntries(spans.map((s) => [s.className, getComputedStyle(s).backgroundColor])),

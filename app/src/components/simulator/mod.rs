@@ -118,9 +118,10 @@ pub fn Simulator() -> impl IntoView {
             <Show when=move || run.with(|r| r.is_ok())>
                 <grid::Grid />
                 <trace::TracePanel />
-                <div class="sim-lower">
-                    <timeline::Timeline />
+                <div class="sim-lower" data-testid="timeline">
+                    <timeline::Scrubber />
                     <node_cards::NodeCards />
+                    <timeline::EventList />
                 </div>
             </Show>
         </section>
