@@ -84,11 +84,12 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
     { name: 'huge.mpl', mimeType: 'text/plain', buffer: Buffer.alloc(5 * 1024 * 1024 + 1, 0x61) },
   ]);
   await expectNotice(page, 'Added 1 file; skipped 4 (see the list)');
+  // Listed in path order, as the files are taken.
   assert.deepEqual(await texts(page.getByTestId('skipped-upload')), [
-    'logo.png — not a .mpl file',
     'blob.mpl — binary file',
-    'latin1.mpl — not valid UTF-8',
     'huge.mpl — 5.0 MB is over the 5 MB file limit',
+    'latin1.mpl — not valid UTF-8',
+    'logo.png — not a .mpl file',
   ]);
   assert.deepEqual(await filePaths(page), ['main.mpl']);
   assert.equal(await page.getByTestId('editor').inputValue(), CALLER);

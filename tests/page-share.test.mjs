@@ -56,7 +56,7 @@ const thousands = (n) => n.toLocaleString('en-US');
 
 async function loadExample(page) {
   await page.getByTestId('load-example').click();
-  await page.getByTestId('replacement').nth(40).waitFor();
+  await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
 }
 
 async function selectFile(page, path) {
@@ -117,11 +117,14 @@ test('the link meter gives the link length and whether it fits a chat message', 
   await meter.filter({ hasText: `${thousands(small.length)} characters · fits a chat message` }).waitFor();
   assert.ok(small.length <= 2000, String(small.length));
 
-  await loadExample(page);
+  // Reset asks (there is work), then brings the example: 24 files.
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-yes').click();
+  await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
   const big = await copyLink(page, context);
   assert.ok(big.length > 8000, String(big.length));
   await meter
-    .filter({ hasText: `${thousands(big.length)} characters · too long to share safely: download a bundle instead` })
+    .filter({ hasText: `${thousands(big.length)} characters · too long for a link: download a bundle` })
     .waitFor();
   assert.equal(await meter.evaluate((e) => e.classList.contains('warn')), true);
   assert.equal(await page.getByTestId('download-bundle').evaluate((e) => e.classList.contains('suggested')), true);
@@ -153,7 +156,7 @@ test('a bundle downloads as JSON and opens in a fresh page', async () => {
   const fresh = await openPage(browser, server.url);
   await fresh.page.getByTestId('open-bundle').setInputFiles(path);
   await expectNotice(fresh.page, 'Opened mesh-playground-bundle.json (24 files)');
-  await fresh.page.getByTestId('replacement').nth(40).waitFor();
+  await fresh.page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
   assert.deepEqual(await seen(fresh.page), before);
 
   // Something else is refused by name, and the project stays.

@@ -132,6 +132,9 @@ pub async fn bring(store: Store, picked: Vec<Picked>) {
     if picked.is_empty() {
         return;
     }
+    // Folder picks come in file-system order; the project lists them by path.
+    let mut picked = picked;
+    picked.sort_by(|a, b| a.path.cmp(&b.path));
     let limits = Limits::default();
     let existing: Vec<(String, String)> =
         store.files.with_untracked(|f| f.iter().map(|f| (f.path.clone(), f.text.clone())).collect());

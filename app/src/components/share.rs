@@ -39,7 +39,7 @@ pub fn meter_text(len: usize) -> String {
     } else if len <= SAFE {
         "safe to share"
     } else {
-        "too long to share safely: download a bundle instead"
+        "too long for a link: download a bundle"
     };
     format!("{} characters · {verdict}", thousands(len))
 }
