@@ -230,6 +230,24 @@ test('the simulated helper is the project\'s: a custom helper changes the run, a
   assert.deepEqual(errors, []);
 });
 
+test('editing the helper file in the editor changes the simulation', async () => {
+  const { page, errors } = await simulator('node-mode', 'late-join');
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').click();
+  const editor = page.getByTestId('editor');
+  await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('##! Helpers shared'));
+  // The project now brings its own helper: the rewrite keeps it, and the simulator runs it.
+  const own = '\npub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n';
+  await editor.fill((await editor.inputValue()) + own);
+  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (project)');
+  assert.equal(
+    await page.getByTestId('sim-helper').textContent(),
+    'pub fn get_registry() do\n  Process.whereis("mesher_registry")\nend',
+  );
+  assert.deepEqual(errors, []);
+});
+
 test('scenario, seed and step travel in the permalink', async () => {
   const { page, errors, context } = await simulator('node-mode', 'owner-down');
   await page.getByTestId('sim-seed').fill('7');
@@ -254,6 +272,21 @@ test('scenario, seed and step travel in the permalink', async () => {
   ]);
   assert.deepEqual(errors, []);
   assert.deepEqual(fresh.errors, []);
+});
+
+test('narrow screen: the simulator tab shows the grid and the cards', async () => {
+  const { page, errors } = await simulator('node-mode', 'registry-not-ready', { viewport: { width: 390, height: 844 } });
+  await expectGrid(page, [
+    '300 b handle_event: before hang · after crash',
+    '300 c handle_event: before hang · after hang',
+    '600 b handle_event: before ok · after crash',
+  ]);
+  await page.getByTestId('sim-run').click();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page scrolls sideways: ${width}px`);
+  assert.ok(await page.locator('[data-testid=node-card][data-node=c]').isVisible());
+  await screenshot(page, 'simulator-narrow');
+  assert.deepEqual(errors, []);
 });
 
 test('dark mode: the grid reads well', async () => {

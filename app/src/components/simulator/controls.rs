@@ -16,7 +16,6 @@ pub fn Controls() -> impl IntoView {
         .collect_view();
     let on_scenario = move |ev| {
         let name = event_target_value(&ev);
-        sim.selected.set(None);
         store.simulation.update(|s| {
             s.scenario = name;
             s.step = 0;

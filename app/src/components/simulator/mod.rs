@@ -74,7 +74,15 @@ pub fn Simulator() -> impl IntoView {
     let helper_path = Memo::new(move |_| helper.with(|h| h.path.clone()));
     let sim = Sim { scenario, run, selected: RwSignal::new(None), step, helper_path, store };
     provide_context(sim);
-    // A new run invalidates the chosen cell unless it still exists.
+    // Another scenario (from the select, a link or a bundle) has other requests: forget the chosen cell.
+    // Other changes (helper, seed, remote calls) keep it, to compare its trace.
+    let scenario_name = Memo::new(move |_| settings.with(|(name, _, _)| name.clone()));
+    Effect::new(move |previous: Option<()>| {
+        scenario_name.track();
+        if previous.is_some() {
+            sim.selected.set(None);
+        }
+    });
     Effect::new(move |_| {
         let count = run.with(|r| r.as_ref().map_or(0, |r| r.results.len()));
         if sim.selected.get_untracked().is_some_and(|i| i >= count) {
