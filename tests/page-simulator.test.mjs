@@ -22,8 +22,10 @@ async function simulator(form, scenario, options = {}) {
   const opened = await openPage(browser, server.url, options);
   const { page } = opened;
   await page.getByTestId('load-example').click();
-  await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').waitFor();
+  await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').waitFor({ state: 'attached' });
   const radio = page.getByTestId(`opt-form-${form}`);
+  // On a narrow screen the options are on the Report tab.
+  if (!(await radio.isVisible())) await page.getByTestId('tab-report').click();
   await radio.click();
   await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`).checked, `opt-form-${form}`);
   await page.getByTestId('tab-simulator').click();
@@ -233,12 +235,14 @@ test('the simulated helper is the project\'s: a custom helper changes the run, a
 test('editing the helper file in the editor changes the simulation', async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await page.getByTestId('tab-rewrite').click();
   await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').click();
   const editor = page.getByTestId('editor');
   await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.startsWith('##! Helpers shared'));
   // The project now brings its own helper: the rewrite keeps it, and the simulator runs it.
   const own = '\npub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n';
   await editor.fill((await editor.inputValue()) + own);
+  await page.getByTestId('tab-simulator').click();
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (project)');
   assert.equal(
