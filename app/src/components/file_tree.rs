@@ -105,7 +105,7 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
                     <span class="badge errors" data-testid="badge-errors" title="syntax errors">{format!("{errors}⚠")}</span>
                 })}
                 {(skipped > 0).then(|| view! {
-                    <span class="badge skipped" data-testid="badge-skipped" title="lookups kept as they are">{format!("{skipped} skipped")}</span>
+                    <span class="badge skip" data-testid="badge-skipped" title="lookups kept as they are">{format!("{skipped} skipped")}</span>
                 })}
             </span>
             <span class="row-actions">

@@ -69,7 +69,7 @@ pub fn Report() -> impl IntoView {
             .flat_map(|f| f.skipped.iter().map(move |s| (f, s)))
             .map(|(f, s)| {
                 view! {
-                    <li class="skipped link" data-testid="skipped" on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)>
+                    <li class="skip-item link" data-testid="skipped" on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)>
                         {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
                     </li>
                 }

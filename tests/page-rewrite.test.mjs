@@ -1,0 +1,370 @@
+// Seeing the rewrite, against the release build: the example's report and checklist, exact
+// diffs (unified, side by side, whole project), click-through from the report to the editor,
+// options that re-run, the parse-tree panel, the file tree, and live typing in a big file.
+// Also prints the numbers the page issue asks for (load to interactive, example run, keystroke).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
+
+const SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
+
+const CHECKS = [
+  '✓ changed files parse: 9 changed files parse without new errors',
+  '✓ registry lookup left only in excluded files and the helper: left only in api/helpers.mpl:13 (helper), ingestion/pipeline.mpl:88 (excluded)',
+  '✓ helper called in every file that had lookups: get_registry() in all 8 files that had lookups',
+  '✓ stay-local lookups unchanged: stream_manager: 4 before, 4 after',
+  '✓ every file calling the helper imports it: all 8 files calling get_registry() import it from Api.Helpers',
+  '✓ replacement counts match the plan: 41 replacements in 8 files, as planned',
+  '✓ helper defined: api/helpers.mpl defines get_registry',
+  '✗ no Pid compared with Int (compiles): api/helpers.mpl:14: Pid compared with Int',
+];
+
+/** Opens the page and the bundled example; resolves once the report is there. */
+async function openExample() {
+  const opened = await openPage(browser, server.url);
+  await opened.page.getByTestId('load-example').click();
+  await opened.page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
+  return opened;
+}
+
+async function selectFile(page, path) {
+  await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();
+  await page.locator(`[data-testid="file-row"][data-path="${path}"].selected`).waitFor();
+}
+
+/** Unified rows as "kind|sign|text" plus gaps as "gap|label". */
+async function unifiedRows(page) {
+  return page.getByTestId('diff').evaluate((diff) =>
+    [...diff.querySelectorAll('[data-testid="diff-line"], [data-testid="diff-gap"]')].map((el) =>
+      el.dataset.testid === 'diff-gap'
+        ? `gap|${el.textContent.trim()}`
+        : `${el.classList[1]}|${el.querySelector('.sign').textContent}|${el.querySelector('.text').textContent}`,
+    ),
+  );
+}
+
+const DETAIL_UNIFIED = [
+  'gap|⋯ 3 unchanged lines',
+  'ctx| |# This module deliberately has no imports: it only uses the registry service and builtins.',
+  'ctx| |# Stack frames are returned as stored; symbolication happens in the browser.',
+  'ctx| |',
+  'add|+|from Api.Helpers import get_registry',
+  'add|+|',
+  'ctx| |pub fn detail_routes(router :: Router) -> Router do',
+  'ctx| |  router |> HTTP.on_get("/api/v1/events/:event_id", handle_event_detail)',
+  'ctx| |end',
+  'gap|⋯ 35 unchanged lines',
+  'ctx| |end',
+  'ctx| |',
+  'ctx| |pub fn handle_event_detail(request :: Request) -> Response do',
+  'del|-|  let reg_pid = Process.whereis("mesher_registry")',
+  'add|+|  let reg_pid = get_registry()',
+  'ctx| |  let pool = PipelineRegistry.get_pool(reg_pid)',
+  'ctx| |  let event_id = Request.param(request, "event_id") |> Option.unwrap_or("")',
+  'ctx| |  case lookup_event(pool, event_id) do',
+  'gap|⋯ 5 unchanged lines',
+];
+
+test('the example: summary, every replacement, checklist, diagnostics, skipped lookups, timings', async () => {
+  const { page, context, errors } = await openExample();
+  assert.equal(await page.getByTestId('replacement').count(), 41);
+  const replacements = await texts(page.getByTestId('replacement'));
+  assert.ok(replacements.includes('api/detail.mpl:48:17 handle_event_detail'), replacements.join('\n'));
+  assert.ok(replacements.includes('ingestion/ws_handler.mpl:101:17 handle_ingest_message'));
+  assert.deepEqual(await texts(page.getByTestId('check')), CHECKS);
+  assert.equal(await page.locator('[data-testid="check"].pass').count(), 7);
+  assert.equal(await page.locator('[data-testid="check"].fail').count(), 1);
+  assert.deepEqual(await texts(page.getByTestId('skipped')), [
+    'ingestion/pipeline.mpl:87:30 comment',
+    'ingestion/pipeline.mpl:88:17 excluded file',
+  ]);
+  const diagnostics = page.getByTestId('report-diagnostic');
+  assert.equal(await diagnostics.count(), 6);
+  assert.match(await diagnostics.nth(0).textContent(), /^api\/helpers\.mpl:14:6 error\[E0001\]: `local != 0` compares a Pid with an Int/);
+  assert.deepEqual(
+    await diagnostics.evaluateAll((els) => els.map((e) => e.classList[2])),
+    ['error', 'warning', 'info', 'info', 'info', 'info'],
+  );
+  // Counts vs expected: the eight planned files, all matching.
+  assert.equal(await page.getByTestId('count').count(), 8);
+  assert.equal(await page.locator('[data-testid="count"].mismatch').count(), 0);
+  assert.match(await page.getByTestId('timings').textContent(), /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms$/);
+  await screenshot(page, 'rewrite-1-example');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand; project view', async () => {
+  const { page, context, errors } = await openExample();
+  await selectFile(page, 'api/detail.mpl');
+  await page.getByTestId('diff-mode-unified').click();
+  assert.deepEqual(await unifiedRows(page), DETAIL_UNIFIED);
+  // The change inside the replaced line is marked on both sides (wholly new lines need no mark).
+  assert.deepEqual(await texts(page.locator('[data-testid="diff-line"].del mark')), ['Process.whereis("mesher_registry")']);
+  assert.deepEqual(await texts(page.locator('[data-testid="diff-line"].add mark')), ['get_registry()']);
+  await screenshot(page, 'rewrite-2-unified');
+
+  // A collapsed stretch opens in place with its original line numbers.
+  await page.getByTestId('diff-gap').filter({ hasText: '⋯ 5 unchanged lines' }).click();
+  const tail = await page.locator('[data-testid="diff-line"][data-old="56"]').textContent();
+  assert.match(tail, /^5658 end$/);
+
+  await page.getByTestId('diff-mode-split').click();
+  await page.locator('[data-testid="diff"][data-mode="split"]').waitFor();
+  const split = await page.locator('.split-row').evaluateAll((rows) =>
+    rows.map((r) =>
+      [...r.children]
+        .map((c) => (c.classList.contains('empty') ? '∅' : `${c.classList[2]}:${c.querySelector('.text').textContent}`))
+        .join(' ‖ '),
+    ),
+  );
+  assert.deepEqual(split.slice(3, 5), ['∅ ‖ add:from Api.Helpers import get_registry', '∅ ‖ add:']);
+  assert.ok(
+    split.includes('del:  let reg_pid = Process.whereis("mesher_registry") ‖ add:  let reg_pid = get_registry()'),
+    split.join('\n'),
+  );
+  assert.ok(split.includes('ctx:pub fn handle_event_detail(request :: Request) -> Response do ‖ ctx:pub fn handle_event_detail(request :: Request) -> Response do'));
+  await screenshot(page, 'rewrite-3-split');
+
+  await page.getByTestId('diff-mode-project').click();
+  const headers = await page.locator('[data-testid="diff-file"] header').evaluateAll((hs) =>
+    hs.map((h) => [...h.children].map((c) => c.textContent).join(' ')),
+  );
+  assert.deepEqual(headers, [
+    'api/alerts.mpl +8 −7',
+    'api/dashboard.mpl +7 −6',
+    'api/detail.mpl +3 −1',
+    'api/helpers.mpl +13 −0',
+    'api/search.mpl +5 −5',
+    'api/settings.mpl +4 −3',
+    'api/team.mpl +8 −7',
+    'ingestion/routes.mpl +12 −12',
+    'ingestion/ws_handler.mpl +3 −2',
+  ]);
+  await screenshot(page, 'rewrite-4-project');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('clicking a replacement selects the call in the editor (UTF-16 offsets) and marks its diff line', async () => {
+  const { page, context, errors } = await openExample();
+  await selectFile(page, 'api/detail.mpl');
+  const editor = page.getByTestId('editor');
+  // Non-ASCII text above the call: byte offsets and the textarea's UTF-16 offsets now differ.
+  await editor.focus();
+  await editor.evaluate((el) => el.setSelectionRange(0, 0));
+  await page.keyboard.insertText('# naïve 😀 note\n');
+  const item = page.getByTestId('replacement').filter({ hasText: /^api\/detail\.mpl:49:17 handle_event_detail$/ });
+  await item.waitFor();
+  await page.getByTestId('editor').evaluate((el) => el.blur());
+  await item.click();
+  const sel = await editor.evaluate((el) => ({ start: el.selectionStart, end: el.selectionEnd, value: el.value }));
+  const call = 'Process.whereis("mesher_registry")';
+  const expected = sel.value.indexOf(call);
+  assert.ok(expected > 0);
+  assert.deepEqual([sel.start, sel.end], [expected, expected + call.length]);
+  assert.equal(sel.value.slice(sel.start, sel.end), call);
+  assert.equal(await page.locator('[data-testid="diff-line"].focused').getAttribute('data-old'), '49');
+  await screenshot(page, 'rewrite-5-focus');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('options re-run at once: node-mode clears E0001 and passes every check; a new helper name shows in the diff', async () => {
+  const { page, context, errors } = await openExample();
+  await page.getByTestId('opt-form-node-mode').check();
+  await page.locator('[data-testid="check"].fail').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('[data-testid="check"].pass').count(), 8);
+  const diagnostics = await texts(page.getByTestId('report-diagnostic'));
+  assert.ok(!diagnostics.some((d) => d.includes('E0001')), diagnostics.join('\n'));
+  assert.equal(diagnostics.length, 5);
+
+  await page.getByTestId('opt-helper-name').fill('find_registry');
+  await page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
+  await selectFile(page, 'api/detail.mpl');
+  const rows = await unifiedRows(page);
+  assert.ok(rows.includes('add|+|from Api.Helpers import find_registry'), rows.join('\n'));
+  assert.ok(rows.includes('add|+|  let reg_pid = find_registry()'), rows.join('\n'));
+
+  // Custom form: its text goes into the helper file.
+  await page.getByTestId('opt-form-custom').check();
+  await page.getByTestId('opt-custom-text').fill('pub fn find_registry() do\n  Process.whereis("mesher_registry")\nend\n');
+  await selectFile(page, 'api/helpers.mpl');
+  await page.locator('[data-testid="diff-line"].add .text', { hasText: /^pub fn find_registry\(\) do$/ }).waitFor();
+  await screenshot(page, 'rewrite-6-options');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('tree panel: clicking a node selects its range; moving the caret shows its node', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const editor = page.getByTestId('editor');
+  const tree = page.getByTestId('tree-view');
+  await editor.fill('fn main() do\n  foo()\nend\n');
+  const fn = tree.locator('summary', { has: page.locator('.kind', { hasText: /^function_definition$/ }) });
+  await fn.click();
+  let sel = await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]);
+  assert.deepEqual(sel, [0, 24]);
+  await tree.locator('div.node', { hasText: /^name: identifier 1:4–1:8$/ }).click();
+  sel = await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]);
+  assert.deepEqual(sel, [3, 7]);
+
+  // The caret inside `foo`: the path to it opens and the identifier is marked.
+  await editor.evaluate((el) => el.setSelectionRange(15, 15));
+  await editor.press('ArrowRight');
+  const current = page.getByTestId('tree-current');
+  await current.filter({ hasText: /identifier 2:3–2:6$/ }).waitFor();
+  assert.equal(await current.count(), 1);
+  await screenshot(page, 'rewrite-7-tree');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('file tree: badges, changed-only filter, new / rename / delete', async () => {
+  const { page, context, errors } = await openExample();
+  const rows = page.getByTestId('file-row');
+  assert.equal(await rows.count(), 24);
+  const row = (p) => page.locator(`[data-testid="file-row"][data-path="${p}"]`);
+  assert.deepEqual(await texts(row('api/detail.mpl').locator('.badge')), ['M', '1']);
+  assert.deepEqual(await texts(row('ingestion/routes.mpl').locator('.badge')), ['M', '11']);
+  assert.deepEqual(await texts(row('ingestion/pipeline.mpl').locator('.badge')), ['2 skipped']);
+  assert.deepEqual(await texts(row('config.mpl').locator('.badge')), []);
+
+  await page.getByTestId('filter-changed').check();
+  assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.path)), [
+    'api/alerts.mpl',
+    'api/dashboard.mpl',
+    'api/detail.mpl',
+    'api/helpers.mpl',
+    'api/search.mpl',
+    'api/settings.mpl',
+    'api/team.mpl',
+    'ingestion/routes.mpl',
+    'ingestion/ws_handler.mpl',
+  ]);
+  await page.getByTestId('filter-changed').uncheck();
+
+  // A syntax error shows as a badge once the debounced run is done.
+  await selectFile(page, 'config.mpl');
+  await page.getByTestId('editor').focus();
+  await page.getByTestId('editor').press('Control+End');
+  await page.keyboard.insertText('\nfn broken( do\n');
+  await row('config.mpl').getByTestId('badge-errors').waitFor();
+
+  page.on('dialog', (d) => d.accept(d.message() === 'New file path' ? 'scratch/new.mpl' : 'scratch/renamed.mpl'));
+  await page.getByTestId('new-file').click();
+  await page.locator('[data-testid="file-row"][data-path="scratch/new.mpl"].selected').waitFor();
+  assert.equal(await rows.count(), 25);
+  await row('scratch/new.mpl').getByTestId('rename-file').click();
+  await row('scratch/renamed.mpl').waitFor();
+  assert.equal(await row('scratch/new.mpl').count(), 0);
+  await row('scratch/renamed.mpl').getByTestId('delete-file').click();
+  await row('scratch/renamed.mpl').waitFor({ state: 'detached' });
+  assert.equal(await rows.count(), 24);
+  await screenshot(page, 'rewrite-8-files');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** A 1,000-line project file: 200 handlers of 5 lines, each with a registry lookup. */
+function bigFile() {
+  const out = [];
+  for (let i = 0; i < 200; i++) {
+    out.push(
+      `pub fn handler_${i}(request :: Request) -> Response do`,
+      '  let reg_pid = Process.whereis("mesher_registry")',
+      '  let pool = PipelineRegistry.get_pool(reg_pid)',
+      `  HTTP.response(200, "ok ${i}")`,
+      'end',
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+test('typing in a 1,000-line file updates its diff (keystroke timing printed)', async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  const editor = page.getByTestId('editor');
+  await editor.fill(bigFile());
+  await page.getByTestId('report-summary').filter({ hasText: /^200 replacements in 1 file/ }).waitFor();
+  const samples = [];
+  for (let k = 0; k < 5; k++) {
+    // One keystroke inside handler 100's response, then wait for the diff to show it.
+    const ms = await page.evaluate(async (k) => {
+      const el = document.querySelector('[data-testid="editor"]');
+      const diff = document.querySelector('[data-testid="diff"]');
+      const marker = `"ok 100${'x'.repeat(k + 1)}"`;
+      const at = el.value.indexOf('"ok 100') + 7 + k;
+      const t0 = performance.now();
+      el.value = el.value.slice(0, at) + 'x' + el.value.slice(at);
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
+      await new Promise((done) => {
+        // Polled with timers: headless Chromium may not run animation frames for this page.
+        const check = () => (diff.textContent.includes(marker) ? done() : setTimeout(check, 1));
+        check();
+      });
+      return performance.now() - t0;
+    }, k);
+    const timings = await page.getByTestId('timings').textContent();
+    samples.push({ endToEnd: ms, timings });
+  }
+  for (const s of samples) console.log(`keystroke → diff (1,000 lines): ${s.endToEnd.toFixed(1)} ms end to end (incl. 150 ms debounce); engine: ${s.timings}`);
+  // The diff really shows the edit: handler 100's response line, as context next to its replaced lookup.
+  const line = page.locator('[data-testid="diff-line"].ctx .text', { hasText: '"ok 100xxxxx"' });
+  assert.equal(await line.textContent(), '  HTTP.response(200, "ok 100xxxxx")');
+  const engine = samples.map((s) => s.timings.match(/[\d.]+/g).map(Number).reduce((a, b) => a + b, 0));
+  console.log(`keystroke engine time (parse+rewrite+diff), median of 5: ${engine.sort((a, b) => a - b)[2].toFixed(1)} ms`);
+  await editor.evaluate((el) => el.blur());
+  await screenshot(page, 'rewrite-9-big');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('numbers: load to interactive and the example run', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('load-example').waitFor();
+  const interactive = await page.evaluate(() => performance.now());
+  const clickToReport = await page.evaluate(async (summary) => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid="load-example"]').click();
+    await new Promise((done) => {
+      const check = () =>
+        document.querySelector('[data-testid="report-summary"]')?.textContent === summary ? done() : setTimeout(check, 1);
+      check();
+    });
+    return performance.now() - t0;
+  }, SUMMARY);
+  console.log(`load to interactive: ${interactive.toFixed(0)} ms (navigation start → example button usable)`);
+  console.log(`example project (24 files): ${await page.getByTestId('timings').textContent()}; click → report shown ${clickToReport.toFixed(0)} ms`);
+  await context.close();
+});
+
+test('narrow screen: tabs show one region at a time', async () => {
+  const { page, context, errors } = await openExample();
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.getByTestId('tab-diff').click();
+  assert.ok(await page.getByTestId('diff').isVisible());
+  assert.ok(!(await page.getByTestId('editor').isVisible()));
+  await page.getByTestId('tab-report').click();
+  assert.ok(await page.getByTestId('report').isVisible());
+  assert.ok(!(await page.getByTestId('diff').isVisible()));
+  await screenshot(page, 'rewrite-10-narrow');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
