@@ -46,7 +46,21 @@ pub fn DiffView() -> impl IntoView {
                 .map(|path| {
                     let hunks = analysis.hunks.get(&path).cloned().unwrap_or_default();
                     let (added, removed) = counts(&hunks);
-                    let rows = hunks.iter().flat_map(|h| h.lines.iter().map(unified_row)).collect_view();
+                    // Hunks with the count of unchanged lines between them (not expandable here).
+                    let rows = hunks
+                        .iter()
+                        .enumerate()
+                        .map(|(i, h)| {
+                            let between = i.checked_sub(1).map_or(0, |p| {
+                                let prev = &hunks[p];
+                                h.old_start.saturating_sub(prev.old_start + prev.old_len)
+                            });
+                            let gap = (between > 0).then(|| {
+                                view! { <div class="diff-gap static">{format!("⋯ {between} unchanged lines")}</div> }
+                            });
+                            view! { {gap} {h.lines.iter().map(unified_row).collect_view()} }
+                        })
+                        .collect_view();
                     let select = {
                         let path = path.clone();
                         move |_| store.selected.set(Some(path.clone()))
