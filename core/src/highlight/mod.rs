@@ -3,10 +3,21 @@
 //! For one node the first matching pattern wins (highlights.scm is written so first-wins and
 //! last-wins engines agree), and a node inside another (an interpolation inside a string)
 //! paints over its parent.
+//!
+//! The patterns are matched by one walk over the tree rather than with `tree_sitter::Query`:
+//! compiling a query pulls the `regex` crate and its Unicode tables into the page's wasm
+//! (about 290 KB gzipped), and highlights.scm needs only a small subset (see [`pattern`]).
+
+mod pattern;
+#[cfg(test)]
+mod query_oracle;
+mod regex_subset;
 
 use crate::parse::Parsed;
+use pattern::{PatternNode, Patterns};
+use std::num::NonZeroU16;
 use std::ops::Range;
-use tree_sitter::{Query, QueryCursor, StreamingIterator};
+use tree_sitter::Node;
 
 /// A run of bytes with one highlight class, e.g. `function.call`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,10 +26,19 @@ pub struct Span {
     pub class: &'static str,
 }
 
-/// The compiled highlights query; build once, reuse for every file.
+/// The parsed highlights patterns; build once, reuse for every file.
 pub struct Highlighter {
-    query: Query,
+    patterns: Vec<PatternNode>,
     classes: Vec<&'static str>,
+    /// Per node kind id, the pattern nodes that can capture such a node, in pattern order.
+    candidates: Vec<Vec<Candidate>>,
+}
+
+/// A captured node inside a pattern: `path` leads from the pattern's root to it.
+struct Candidate {
+    pattern: usize,
+    path: Vec<usize>,
+    class: usize,
 }
 
 impl Default for Highlighter {
@@ -29,11 +49,30 @@ impl Default for Highlighter {
 
 impl Highlighter {
     pub fn new() -> Highlighter {
-        let query = Query::new(&tree_sitter_mesh::LANGUAGE.into(), tree_sitter_mesh::HIGHLIGHTS_QUERY)
-            .expect("highlights.scm compiles against the grammar (checked by the grammar's tests)");
-        // Capture names live as long as the query; leaking them once gives `&'static` classes.
-        let classes = query.capture_names().iter().map(|n| &*String::leak(n.to_string())).collect();
-        Highlighter { query, classes }
+        Highlighter::with_query(tree_sitter_mesh::HIGHLIGHTS_QUERY)
+    }
+
+    /// Panics when `query` uses syntax outside the supported subset, naming the pattern.
+    fn with_query(query: &str) -> Highlighter {
+        let language = tree_sitter_mesh::LANGUAGE.into();
+        let Patterns { roots, classes } = Patterns::parse(query, &language);
+        let mut candidates: Vec<Vec<Candidate>> = (0..language.node_kind_count()).map(|_| Vec::new()).collect();
+        fn index(node: &PatternNode, pattern: usize, path: &mut Vec<usize>, out: &mut [Vec<Candidate>]) {
+            if let Some(class) = node.capture {
+                for &kind in &node.kinds {
+                    out[kind as usize].push(Candidate { pattern, path: path.clone(), class });
+                }
+            }
+            for (i, child) in node.children.iter().enumerate() {
+                path.push(i);
+                index(child, pattern, path, out);
+                path.pop();
+            }
+        }
+        for (pattern, root) in roots.iter().enumerate() {
+            index(root, pattern, &mut Vec::new(), &mut candidates);
+        }
+        Highlighter { patterns: roots, classes, candidates }
     }
 
     /// Highlight spans of `parsed` within `range` (the whole file when `None`), sorted, non-overlapping.
@@ -41,41 +80,130 @@ impl Highlighter {
     pub fn spans(&self, parsed: &Parsed, range: Option<Range<usize>>) -> Vec<Span> {
         let source = parsed.source();
         let window = range.unwrap_or(0..source.len());
-        let mut cursor = QueryCursor::new();
-        cursor.set_byte_range(window.clone());
-        // (node range, class), first pattern per node only.
-        let mut painted: Vec<(Range<usize>, u16)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut captures = cursor.captures(&self.query, parsed.root(), source.as_bytes());
-        while let Some((m, index)) = captures.next() {
-            let capture = m.captures()[*index];
-            if seen.insert(capture.node.id()) {
-                painted.push((capture.node.byte_range(), capture.index as u16));
+        // (node range, class) in pre-order, i.e. outer nodes first so inner ones paint over them.
+        let mut painted: Vec<(Range<usize>, usize)> = Vec::new();
+        let mut ancestors: Vec<(Node, Option<NonZeroU16>)> = Vec::new();
+        let mut cursor = parsed.root().walk();
+        'walk: loop {
+            let node = cursor.node();
+            let field = cursor.field_id();
+            if node.end_byte() > window.start && node.start_byte() < window.end {
+                if let Some(class) = self.class_of(node, field, &ancestors, source) {
+                    painted.push((node.byte_range(), class));
+                }
+                if cursor.goto_first_child() {
+                    ancestors.push((node, field));
+                    continue;
+                }
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+                ancestors.pop();
             }
         }
-        // Outer nodes first so inner ones paint over them.
-        painted.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
-        let mut classes = vec![u16::MAX; window.len()];
-        for (r, class) in painted {
-            let start = r.start.max(window.start) - window.start;
-            let end = r.end.min(window.end).saturating_sub(window.start);
-            if start < end {
-                classes[start..end].fill(class);
-            }
-        }
-        let mut spans: Vec<Span> = Vec::new();
-        let mut i = 0;
-        while i < classes.len() {
-            let class = classes[i];
-            let run = classes[i..].iter().take_while(|c| **c == class).count();
-            if class != u16::MAX {
-                let range = window.start + i..window.start + i + run;
-                spans.push(Span { range, class: self.classes[class as usize] });
-            }
-            i += run;
-        }
-        spans
+        paint(&painted, window, &self.classes)
     }
+
+    /// The class of the first pattern that captures `node`.
+    fn class_of(&self, node: Node, field: Option<NonZeroU16>, ancestors: &[(Node, Option<NonZeroU16>)], source: &str) -> Option<usize> {
+        let candidates = self.candidates.get(node.kind_id() as usize)?;
+        candidates.iter().find(|c| self.captures(c, node, field, ancestors, source)).map(|c| c.class)
+    }
+
+    /// Whether the candidate's pattern matches with its captured node at `node`.
+    fn captures(&self, candidate: &Candidate, node: Node, field: Option<NonZeroU16>, ancestors: &[(Node, Option<NonZeroU16>)], source: &str) -> bool {
+        let depth = candidate.path.len();
+        let Some(top) = ancestors.len().checked_sub(depth) else { return false };
+        // Pattern nodes from the root down to the captured one, against the tree nodes they must be.
+        let mut pattern = &self.patterns[candidate.pattern];
+        let levels = ancestors[top..].iter().copied().chain([(node, field)]);
+        let mut chain = Vec::with_capacity(depth + 1);
+        for (level, (tree, field)) in levels.enumerate() {
+            if !node_fits(pattern, tree, field, source) {
+                return false;
+            }
+            chain.push((pattern, tree));
+            if let Some(&i) = candidate.path.get(level) {
+                pattern = &pattern.children[i];
+            }
+        }
+        // Then the siblings the pattern also asks for.
+        chain.iter().enumerate().all(|(level, (pattern, tree))| {
+            let fixed = candidate.path.get(level).map(|&i| (i, chain[level + 1].1));
+            children_fit(&pattern.children, *tree, fixed, source)
+        })
+    }
+}
+
+/// `node` has one of the pattern's kinds, its field, and text its `#match?` accepts.
+fn node_fits(pattern: &PatternNode, node: Node, field: Option<NonZeroU16>, source: &str) -> bool {
+    pattern.kinds.contains(&node.kind_id())
+        && (pattern.field.is_none() || pattern.field == field)
+        && pattern.text.as_ref().is_none_or(|regex| regex.is_match(&source[node.byte_range()]))
+}
+
+/// The direct children of `parent` include, in order, matches for `patterns`, with the
+/// `fixed` pattern child (if any) matched by that exact tree child. Earliest matches first:
+/// each pattern child tests one tree child, so greedy finds a match whenever one exists.
+fn children_fit(patterns: &[PatternNode], parent: Node, fixed: Option<(usize, Node)>, source: &str) -> bool {
+    if patterns.len() <= usize::from(fixed.is_some()) {
+        return true;
+    }
+    let mut cursor = parent.walk();
+    if !cursor.goto_first_child() {
+        return false;
+    }
+    let mut next = 0;
+    loop {
+        let child = cursor.node();
+        match fixed {
+            Some((i, target)) if child.id() == target.id() => {
+                if next != i {
+                    return false;
+                }
+                next += 1;
+            }
+            Some((i, _)) if next == i => {}
+            _ => {
+                let pattern = &patterns[next];
+                if node_fits(pattern, child, cursor.field_id(), source) && children_fit(&pattern.children, child, None, source) {
+                    next += 1;
+                }
+            }
+        }
+        if next == patterns.len() {
+            return true;
+        }
+        if !cursor.goto_next_sibling() {
+            return false;
+        }
+    }
+}
+
+/// Paints `painted` in order over the window's bytes and reads off the runs.
+fn paint(painted: &[(Range<usize>, usize)], window: Range<usize>, classes: &[&'static str]) -> Vec<Span> {
+    let mut by_byte = vec![usize::MAX; window.len()];
+    for (r, class) in painted {
+        let start = r.start.max(window.start) - window.start;
+        let end = r.end.min(window.end).saturating_sub(window.start);
+        if start < end {
+            by_byte[start..end].fill(*class);
+        }
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    let mut i = 0;
+    while i < by_byte.len() {
+        let class = by_byte[i];
+        let run = by_byte[i..].iter().take_while(|c| **c == class).count();
+        if class != usize::MAX {
+            let range = window.start + i..window.start + i + run;
+            spans.push(Span { range, class: classes[class] });
+        }
+        i += run;
+    }
+    spans
 }
 
 #[cfg(test)]
@@ -118,6 +246,66 @@ mod tests {
         assert_eq!(got.first(), Some(&("\"a ".to_owned(), "string")));
         assert!(got.contains(&("b".to_owned(), "variable")), "{got:?}");
         assert_eq!(got.last(), Some(&(" c\"".to_owned(), "string")));
+    }
+
+    #[test]
+    fn the_pattern_file_drives_it() {
+        let parsed = parse("Geo.scale(x)\n");
+        let spans = |query: &str| -> Vec<(&str, &str)> {
+            let h = Highlighter::with_query(query);
+            h.spans(&parsed, None).into_iter().map(|s| (&parsed.source()[s.range], s.class)).collect()
+        };
+        assert_eq!(spans("(identifier) @v"), [("Geo", "v"), ("scale", "v"), ("x", "v")]);
+        assert_eq!(
+            spans("(field_access field: (identifier) @f)\n((identifier) @t (#match? @t \"^[A-Z]\"))\n[\"(\" \")\"] @p"),
+            [("Geo", "t"), ("scale", "f"), ("(", "p"), (")", "p")]
+        );
+        // A field names the child's role: `value:` is `Geo`, not `scale`.
+        assert_eq!(spans("(field_access value: (identifier) @m)"), [("Geo", "m")]);
+        // A child is a direct child: `x` sits in `arguments`, not in `call`.
+        assert_eq!(spans("(call (identifier) @c)"), []);
+        assert_eq!(spans("(call (arguments (identifier) @a))"), [("x", "a")]);
+    }
+
+    #[test]
+    fn a_window_gives_only_its_bytes() {
+        let parsed = parse("let reg = Process.whereis(\"r\")\n");
+        let spans = Highlighter::new().spans(&parsed, Some(5..19));
+        let got: Vec<_> = spans.iter().map(|s| (&parsed.source()[s.range.clone()], s.class)).collect();
+        assert_eq!(got, [("eg", "variable"), ("=", "operator"), ("Process", "type"), (".", "punctuation.delimiter"), ("w", "function.call")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "regex construct `.` not supported in pattern `((identifier) @t (#match? @t \"^[A-Z].\"))`")]
+    fn regex_outside_the_subset_panics_naming_the_pattern() {
+        Highlighter::with_query("(comment) @c\n\n((identifier) @t (#match? @t \"^[A-Z].\"))\n(integer) @n");
+    }
+
+    #[test]
+    fn constructs_outside_the_subset_panic_naming_the_pattern() {
+        let cases = [
+            ("(identifier) @x (#eq? @x \"a\")", "only `(kind …)` nodes"),
+            ("((identifier) @x (#eq? @x \"a\"))", "only `(#match? @capture \"regex\")`"),
+            ("((identifier) @x (#not-match? @x \"a\"))", "only `(#match? @capture \"regex\")`"),
+            ("(call (_) @x)", "only `(kind …)` nodes"),
+            ("(call . (identifier) @x)", "unsupported `.`"),
+            ("(call (identifier)* @x)", "unsupported `*`"),
+            ("(call !function) @x", "unsupported `!function`"),
+            ("((identifier) (integer)) @x", "a group holds one pattern"),
+            ("[(call (identifier))] @x", "alternatives must be plain"),
+            ("(no_such_kind) @x", "unknown node kind \"no_such_kind\""),
+            ("(call nope: (identifier) @x)", "unknown field `nope`"),
+            ("((identifier) @x (#match? @y \"a\"))", "#match? on an unknown capture"),
+        ];
+        for (query, message) in cases {
+            let panic = std::panic::catch_unwind(|| Highlighter::with_query(query)).err();
+            let text = panic.as_ref().and_then(|p| p.downcast_ref::<String>().cloned());
+            let text = text.unwrap_or_else(|| panic!("{query} should panic"));
+            assert!(text.contains(message) && text.contains("highlights.scm"), "{query}: {text}");
+            // Each case is one pattern, except the bare predicate, which reads as a second one.
+            let named = text.contains(&format!("in pattern `{query}`")) || text.contains("in pattern `(#eq?");
+            assert!(named, "{query}: {text}");
+        }
     }
 
     #[test]
