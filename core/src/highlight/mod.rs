@@ -6,7 +6,8 @@
 //!
 //! The patterns are matched by one walk over the tree rather than with `tree_sitter::Query`:
 //! compiling a query pulls the `regex` crate and its Unicode tables into the page's wasm
-//! (about 290 KB gzipped), and highlights.scm needs only a small subset (see [`pattern`]).
+//! (2.51 MB → 1.73 MB raw, 917 → 633 KB gzipped without it), and highlights.scm needs only a
+//! small subset of the query language (see [`pattern`]).
 
 mod pattern;
 #[cfg(test)]
