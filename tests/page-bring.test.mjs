@@ -1,30 +1,18 @@
 // Bringing code into the page: paste, upload files / a folder / a zip, drag and drop, and what
 // is not taken (with the reason). Against the release build; no request leaves the page's origin.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { makeZip } from './zip.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MESHER = join(here, '..', 'public', 'examples', 'mesher');
 
-let server;
-let browser;
+const env = useBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
 /** Every .mpl under the example, as sorted project paths. */
 function meshFiles(dir = MESHER) {
@@ -49,13 +37,13 @@ async function expectNotice(page, text) {
 
 function assertOwnOrigin(requests, errors) {
   assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== server.origin), [], 'only the page’s own origin');
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== env.server.origin), [], 'only the page’s own origin');
 }
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
 
 test('pasting code shows its rewrite at once', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('diff-line').first().waitFor();
   // Each line reads old number, new number, sign, text: the import comes in, the lookup goes.
@@ -75,7 +63,7 @@ test('pasting code shows its rewrite at once', async () => {
 });
 
 test('uploading files takes .mpl text and lists what it skips, with the reason', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('upload-files').setInputFiles([
     { name: 'main.mpl', mimeType: 'text/plain', buffer: Buffer.from(CALLER) },
     { name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
@@ -109,7 +97,7 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
 });
 
 test('uploading a folder takes its tree relative to the project root, with progress', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   // Record every progress line the page shows while it reads.
   await page.evaluate(() => {
     window.__progress = [];
@@ -135,7 +123,7 @@ test('uploading a folder takes its tree relative to the project root, with progr
 });
 
 test('uploading a zip keeps its paths and lists the other entries as ignored', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const zip = makeZip([
     { path: 'proj/main.mpl', data: CALLER },
     { path: 'proj/api/helpers.mpl', data: 'pub fn helper() do\n  1\nend\n' },
@@ -163,7 +151,7 @@ test('uploading a zip keeps its paths and lists the other entries as ignored', a
 });
 
 test('dropping files or a zip anywhere on the page brings them in', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const zip = makeZip([{ path: 'z/api/team.mpl', data: readFileSync(join(MESHER, 'api/team.mpl')) }]);
   // Files dragged over the page; `window.__drop()` lets them go.
   const dragOver = (files) =>

@@ -2,24 +2,12 @@
 // diffs (unified, side by side, whole project), click-through from the report to the editor,
 // options that re-run, the parse-tree panel, the file tree, and live typing in a big file.
 // Also prints the numbers the page issue asks for (load to interactive, example run, keystroke).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = useBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
 const SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
 
@@ -36,7 +24,7 @@ const CHECKS = [
 
 /** Opens the page and the bundled example; resolves once the report is there. */
 async function openExample() {
-  const opened = await openPage(browser, server.url);
+  const opened = await openPage(env.browser, env.server.url);
   await opened.page.getByTestId('load-example').click();
   await opened.page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
   return opened;
@@ -212,7 +200,7 @@ test('options re-run at once: node-mode clears E0001 and passes every check; a n
 });
 
 test('tree panel: clicking a node selects its range; moving the caret shows its node', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   const tree = page.getByTestId('tree-view');
   await editor.fill('fn main() do\n  foo()\nend\n');
@@ -297,7 +285,7 @@ function bigFile() {
 }
 
 test('typing in a 1,000-line file updates its diff (keystroke timing printed)', async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   await editor.fill(bigFile());
   await page.getByTestId('report-summary').filter({ hasText: /^200 replacements in 1 file/ }).waitFor();
@@ -335,9 +323,9 @@ test('typing in a 1,000-line file updates its diff (keystroke timing printed)', 
 });
 
 test('numbers: load to interactive and the example run', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('load-example').waitFor();
   const interactive = await page.evaluate(() => performance.now());
   const clickToReport = await page.evaluate(async (summary) => {

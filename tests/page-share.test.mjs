@@ -1,7 +1,7 @@
 // Sharing and keeping: permalinks (round trip, meter, hostile fragments), bundles, downloads,
 // autosave and reset, dark mode, shortcuts, the narrow layout. Against the release build;
 // no request leaves the page's origin.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -9,26 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { readZip } from './zip.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MESHER = join(here, '..', 'public', 'examples', 'mesher');
 
-let server;
-let browser;
+const env = useBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
 
 function meshFiles(dir = MESHER) {
@@ -48,7 +36,7 @@ async function expectNotice(page, text) {
 
 function assertOwnOrigin(requests, errors) {
   assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== server.origin), [], 'only the page’s own origin');
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== env.server.origin), [], 'only the page’s own origin');
 }
 
 /** 12345 → "12,345", as the meter writes it. */
@@ -65,7 +53,7 @@ async function selectFile(page, path) {
 }
 
 async function copyLink(page, context) {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   await page.getByTestId('copy-link').click();
   await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
   await page.waitForURL(/#v1\./);
@@ -85,7 +73,7 @@ async function seen(page) {
 }
 
 test('copy link → a fresh page shows the same files, selection, view, options and diff', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-split').click();
@@ -93,13 +81,13 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   const url = await copyLink(page, context);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
-  assert.ok(url.startsWith(`${server.url}#v1.`), url);
+  assert.ok(url.startsWith(`${env.server.url}#v1.`), url);
   const before = await seen(page);
   assert.equal(before.selected, 'api/team.mpl');
   assert.equal(before.view, 'diff-mode-split');
   assert.ok(before.diff.length > 10);
 
-  const fresh = await openPage(browser, url);
+  const fresh = await openPage(env.browser, url);
   await fresh.page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   assert.deepEqual(await seen(fresh.page), before);
   await screenshot(fresh.page, 'share-1-link-opened');
@@ -110,7 +98,7 @@ test('copy link → a fresh page shows the same files, selection, view, options 
 });
 
 test('the link meter gives the link length and whether it fits a chat message', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   const small = await copyLink(page, context);
   const meter = page.getByTestId('link-meter');
@@ -135,7 +123,7 @@ test('the link meter gives the link length and whether it fits a chat message', 
 });
 
 test('a bundle downloads as JSON and opens in a fresh page', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-project').click();
@@ -153,7 +141,7 @@ test('a bundle downloads as JSON and opens in a fresh page', async () => {
   assert.equal(bundle.rule.helper_name, 'get_registry');
   const before = await seen(page);
 
-  const fresh = await openPage(browser, server.url);
+  const fresh = await openPage(env.browser, env.server.url);
   await fresh.page.getByTestId('open-bundle').setInputFiles(path);
   await expectNotice(fresh.page, 'Opened mesh-playground-bundle.json (24 files)');
   await fresh.page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
@@ -176,7 +164,7 @@ test('a bundle downloads as JSON and opens in a fresh page', async () => {
 
 test('hostile or broken links are refused with a clear message; the page and the saved work stay', async () => {
   // A valid link to cut short.
-  const maker = await openPage(browser, server.url);
+  const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(CALLER);
   const valid = new URL(await copyLink(maker.page, maker.context)).hash.slice(1);
   await maker.context.close();
@@ -191,13 +179,13 @@ test('hostile or broken links are refused with a clear message; the page and the
     [truncated, 'this link is damaged or cut short: its data does not decompress'],
     [bomb, 'this link expands to more than 50 MB; it was not opened'],
   ];
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const saved = 'fn saved() do\n  Process.whereis("mesher_registry")\nend\n';
   await page.getByTestId('editor').fill(saved);
   await page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn saved()'), saved);
   for (const [fragment, message] of cases) {
     await page.goto('about:blank');
-    await page.goto(`${server.url}#${fragment}`);
+    await page.goto(`${env.server.url}#${fragment}`);
     await expectNotice(page, `The link could not be opened: ${message}`);
     // The autosaved work is what the page shows, untouched.
     assert.equal(await page.getByTestId('editor').inputValue(), saved, fragment.slice(0, 20));
@@ -212,12 +200,12 @@ test('hostile or broken links are refused with a clear message; the page and the
 
 test('a link to a different project asks before replacing autosaved work', async () => {
   const other = 'fn other() do\n  Process.whereis("mesher_registry")\nend\n';
-  const maker = await openPage(browser, server.url);
+  const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(other);
   const link = await copyLink(maker.page, maker.context);
   await maker.context.close();
 
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn main()'));
   await page.goto('about:blank');
@@ -243,7 +231,7 @@ test('a link to a different project asks before replacing autosaved work', async
 });
 
 test('work is autosaved across reloads; reset asks, then brings back the example', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/detail.mpl');
   const edited = `${readFileSync(join(MESHER, 'api/detail.mpl'), 'utf8')}\n# edited\n`;
@@ -273,7 +261,7 @@ test('work is autosaved across reloads; reset asks, then brings back the example
 });
 
 test('downloads: the patch applies with git apply and gives the zip; the current file', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/team.mpl');
   const dir = mkdtempSync(join(tmpdir(), 'downloads-'));
@@ -306,7 +294,7 @@ test('downloads: the patch applies with git apply and gives the zip; the current
 });
 
 test('dark mode follows the system, and the toggle picks light or dark and is kept', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const toggle = page.getByTestId('theme-toggle');
   await page.emulateMedia({ colorScheme: 'light' });
@@ -337,7 +325,7 @@ test('dark mode follows the system, and the toggle picks light or dark and is ke
 });
 
 test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('editor').press('?');
   assert.equal(await page.getByTestId('shortcuts').count(), 0, '? in the editor is just a character');
@@ -361,7 +349,7 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   await page.keyboard.press('Escape');
   assert.equal(await page.getByTestId('shortcuts').count(), 0);
 
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   await page.keyboard.press('Control+s');
   await page.waitForURL(/#v1\./);
   await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
@@ -372,7 +360,7 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
 });
 
 test('on a phone-sized screen the tabs switch between the regions', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.setViewportSize({ width: 390, height: 844 });
   await loadExample(page);
   const layout = page.getByTestId('layout');

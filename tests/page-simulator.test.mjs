@@ -1,25 +1,16 @@
 // The cluster simulator panel against the release build: outcomes per scenario and helper form,
 // the trace of a cell, the remote-calls option, the timeline's node states, the helper taken from
 // the rewritten project, and scenario/seed/step in the permalink.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, screenshot, ARTIFACTS } from './harness.mjs';
+import { ARTIFACTS, openPage, screenshot, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 /** Opens the example with the given helper form and shows the simulator on `scenario`. */
 async function simulator(form, scenario, options = {}) {
-  const opened = await openPage(browser, server.url, options);
+  const opened = await openPage(env.browser, env.server.url, options);
   const { page } = opened;
   await page.getByTestId('load-example').click();
   await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').waitFor({ state: 'attached' });
@@ -264,7 +255,7 @@ test('scenario, seed and step travel in the permalink', async () => {
   await page.waitForFunction(() => location.hash.startsWith('#v1.'));
   const url = page.url();
 
-  const fresh = await openPage(browser, url);
+  const fresh = await openPage(env.browser, url);
   await fresh.page.getByTestId('tab-simulator').click();
   await fresh.page.getByTestId('sim-cell').first().waitFor();
   assert.equal(await fresh.page.getByTestId('sim-scenario').inputValue(), 'owner-down');

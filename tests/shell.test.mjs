@@ -1,25 +1,13 @@
 // The playground shell against the release build: typing parses in wasm, the tree and
 // the diagnostics follow, the CSP holds, and nothing is fetched from another origin.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { DIST, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = useBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
 test('index.html has no inline script, so the CSP needs no unsafe-inline', () => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
@@ -33,7 +21,7 @@ test('index.html has no inline script, so the CSP needs no unsafe-inline', () =>
 });
 
 test('typing Mesh shows its syntax tree, then a syntax error with its position', async () => {
-  const { page, context, requests, errors } = await openPage(browser, server.url);
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   const tree = page.getByTestId('tree-view');
   const diagnostics = page.getByTestId('diagnostics');
@@ -71,7 +59,7 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
   assert.equal(await page.getByTestId('diagnostic').count(), 0);
 
   assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  const foreign = requests.filter((u) => new URL(u).origin !== server.origin);
+  const foreign = requests.filter((u) => new URL(u).origin !== env.server.origin);
   assert.deepEqual(foreign, [], 'every request goes to the page’s own origin');
   assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the wasm came from the sub-path');
   await context.close();

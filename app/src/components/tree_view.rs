@@ -69,7 +69,7 @@ fn node_view(node: &SyntaxNode, path: Vec<usize>, ctx: Ctx) -> AnyView {
     };
     let select = {
         let (start, end) = (node.start_byte, node.end_byte);
-        move |_| {
+        move |_: leptos::ev::MouseEvent| {
             if let Some(path) = ctx.store.selected.get_untracked() {
                 ctx.store.show(Focus { path, start, end, after: false });
             }
@@ -86,6 +86,21 @@ fn node_view(node: &SyntaxNode, path: Vec<usize>, ctx: Ctx) -> AnyView {
     let open = {
         let key = path.clone();
         Memo::new(move |_| ctx.expanded.with(|e| e.contains(&key)))
+    };
+    // A click opens or closes the node in the state at once (not on the later `toggle` event),
+    // so a re-render that lands in between cannot undo it.
+    let on_summary_click = {
+        let key = path.clone();
+        let select = select.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            ctx.expanded.update(|e| {
+                if !e.remove(&key) {
+                    e.insert(key.clone());
+                }
+            });
+            select(ev);
+        }
     };
     let key = path.clone();
     let on_toggle = move |ev: leptos::ev::Event| {
@@ -116,7 +131,7 @@ fn node_view(node: &SyntaxNode, path: Vec<usize>, ctx: Ctx) -> AnyView {
     };
     view! {
         <details class=class prop:open=move || open.get() on:toggle=on_toggle>
-            <summary class:current=is_current data-testid=testid on:click=select>{label}</summary>
+            <summary class:current=is_current data-testid=testid on:click=on_summary_click>{label}</summary>
             <div class="children">{body}</div>
         </details>
     }
