@@ -105,6 +105,13 @@ test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand;
   // The change inside the replaced line is marked on both sides (wholly new lines need no mark).
   assert.deepEqual(await texts(page.locator('[data-testid="diff-line"].del mark')), ['Process.whereis("mesher_registry")']);
   assert.deepEqual(await texts(page.locator('[data-testid="diff-line"].add mark')), ['get_registry()']);
+  // Diff lines are highlighted like the editor: the replaced call's name and its `let` on both sides.
+  const replaced = page.locator('[data-testid="diff-line"].add', { hasText: 'let reg_pid = get_registry()' });
+  assert.deepEqual(await texts(replaced.locator('.hl-function-call')), ['get_registry']);
+  assert.deepEqual(await texts(replaced.locator('.hl-keyword')), ['let']);
+  const removed = page.locator('[data-testid="diff-line"].del');
+  assert.deepEqual(await texts(removed.locator('.hl-function-call')), ['whereis']);
+  assert.deepEqual(await texts(removed.locator('.hl-string')), ['"mesher_registry"']);
   await screenshot(page, 'rewrite-2-unified');
 
   // A collapsed stretch opens in place with its original line numbers.
@@ -127,6 +134,9 @@ test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand;
     split.join('\n'),
   );
   assert.ok(split.includes('ctx:pub fn handle_event_detail(request :: Request) -> Response do ‖ ctx:pub fn handle_event_detail(request :: Request) -> Response do'));
+  // Side by side, each half is highlighted from its own text; so is the whole-project view.
+  const splitCall = page.locator('.split-row .cell.add', { hasText: 'let reg_pid = get_registry()' });
+  assert.deepEqual(await texts(splitCall.locator('.hl-function-call')), ['get_registry']);
   await screenshot(page, 'rewrite-3-split');
 
   await page.getByTestId('diff-mode-project').click();
@@ -144,6 +154,10 @@ test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand;
     'ingestion/routes.mpl +12 −12',
     'ingestion/ws_handler.mpl +3 −2',
   ]);
+  const projectCall = page.locator('[data-testid="diff-file"][data-path="api/detail.mpl"] [data-testid="diff-line"].add', {
+    hasText: 'let reg_pid = get_registry()',
+  });
+  assert.deepEqual(await texts(projectCall.locator('.hl-function-call')), ['get_registry']);
   await screenshot(page, 'rewrite-4-project');
   assert.deepEqual(errors, []);
   await context.close();

@@ -185,6 +185,45 @@ pub fn highlight_html(text: &str, spans: &[Span]) -> String {
     out
 }
 
+/// A diff line's text as HTML: its changed byte ranges in `<mark>`, and inside and around them
+/// the highlight spans (line-relative) as `<span class="hl-…">`, split at the marks' edges.
+pub fn diff_line_html(text: &str, changed: &[(usize, usize)], spans: &[Span]) -> String {
+    let mut out = String::with_capacity(text.len() + spans.len() * 32);
+    let usable = |a: usize, b: usize| a <= b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b);
+    let mut at = 0;
+    for &(start, end) in changed {
+        if start < at || !usable(start, end) {
+            continue;
+        }
+        highlight_into(&mut out, text, spans, at..start);
+        out.push_str("<mark>");
+        highlight_into(&mut out, text, spans, start..end);
+        out.push_str("</mark>");
+        at = end;
+    }
+    highlight_into(&mut out, text, spans, at..text.len());
+    out
+}
+
+/// Appends `text[window]` escaped, with the parts of `spans` inside the window wrapped.
+fn highlight_into(out: &mut String, text: &str, spans: &[Span], window: std::ops::Range<usize>) {
+    let mut at = window.start;
+    for s in spans {
+        let (a, b) = (s.range.start.max(at), s.range.end.min(window.end));
+        if a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        escape_into(out, &text[at..a]);
+        out.push_str("<span class=\"hl-");
+        out.push_str(&s.class.replace('.', "-"));
+        out.push_str("\">");
+        escape_into(out, &text[a..b]);
+        out.push_str("</span>");
+        at = b;
+    }
+    escape_into(out, &text[at..window.end]);
+}
+
 /// Appends `text` HTML-escaped.
 pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
@@ -287,6 +326,24 @@ mod tests {
     fn highlight_html_escapes_and_names_classes() {
         let spans = [Span { range: 0..2, class: "function.call" }];
         assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn diff_line_html_nests_spans_in_marks() {
+        let s = |a, b, class| Span { range: a..b, class };
+        // "let x = f(1)" with `f(1)` changed: the call's span sits inside the mark; `<` is escaped.
+        let spans = [s(0, 3, "keyword"), s(8, 9, "function.call"), s(9, 12, "punctuation.bracket")];
+        assert_eq!(
+            diff_line_html("let x = f(1)", &[(8, 12)], &spans),
+            "<span class=\"hl-keyword\">let</span> x = <mark><span class=\"hl-function-call\">f</span>\
+             <span class=\"hl-punctuation-bracket\">(1)</span></mark>"
+        );
+        // A span crossing a mark's edge is cut in two; spans past the text are ignored.
+        assert_eq!(
+            diff_line_html("ab<c", &[(1, 2)], &[s(0, 3, "string"), s(5, 9, "keyword")]),
+            "<span class=\"hl-string\">a</span><mark><span class=\"hl-string\">b</span></mark>\
+             <span class=\"hl-string\">&lt;</span>c"
+        );
     }
 
     #[test]

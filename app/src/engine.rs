@@ -9,6 +9,7 @@ use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::rewrite::{assemble, rewrite_parsed, FileRewrite, Outcome};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Milliseconds spent in each stage of the last run.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -27,7 +28,36 @@ pub struct Analysis {
     pub errors: HashMap<String, Vec<SyntaxError>>,
     /// Diff hunks of each changed file, by path.
     pub hunks: HashMap<String, Vec<Hunk>>,
+    /// Highlight spans per line of each changed file, for the diff rows, by path.
+    pub line_spans: HashMap<String, Arc<LineSpans>>,
     pub timings: Timings,
+}
+
+/// Highlight spans of a file's lines before and after the rewrite: `old[n - 1]` holds line n's
+/// spans with offsets relative to the line's start (a span across lines is split at each newline).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineSpans {
+    pub old: Vec<Vec<Span>>,
+    pub new: Vec<Vec<Span>>,
+}
+
+impl LineSpans {
+    /// The spans for one diff line: removed and context lines from the original, added ones from the rewrite.
+    pub fn of(&self, line: &mesh_rewrite::diff::Line) -> &[Span] {
+        let (lines, n) = match line.kind {
+            mesh_rewrite::diff::LineKind::Added => (&self.new, line.new_line),
+            _ => (&self.old, line.old_line),
+        };
+        n.and_then(|n| lines.get(n.wrapping_sub(1))).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A changed file's diff and highlighting, kept while its original and rewritten texts stay the same.
+struct DiffEntry {
+    original: String,
+    text: String,
+    hunks: Vec<Hunk>,
+    spans: Arc<LineSpans>,
 }
 
 #[derive(Default)]
@@ -35,7 +65,9 @@ pub struct Engine {
     docs: HashMap<String, Document>,
     rewrites: HashMap<String, FileRewrite>,
     rule: Option<Rule>,
-    hunks: HashMap<String, (String, String, Vec<Hunk>)>,
+    diffs: HashMap<String, DiffEntry>,
+    /// Parses of the rewritten texts, updated incrementally like `docs`.
+    rewritten_docs: HashMap<String, Document>,
     /// Compiled on first use: the page may never show highlighted code before a project is loaded.
     highlighter: Option<Highlighter>,
 }
@@ -86,21 +118,75 @@ impl Engine {
 
         let start = now();
         let mut hunks = HashMap::new();
-        for file in outcome.iter().flat_map(|o| &o.files).filter(|f| f.changed()) {
-            let original = file.original.clone().unwrap_or_default();
-            let cached = self.hunks.get(&file.path).filter(|(o, n, _)| *o == original && *n == file.text);
-            let computed = match cached {
-                Some((_, _, h)) => h.clone(),
-                None => {
-                    let h = file.hunks();
-                    self.hunks.insert(file.path.clone(), (original, file.text.clone(), h.clone()));
-                    h
-                }
-            };
-            hunks.insert(file.path.clone(), computed);
+        let mut line_spans = HashMap::new();
+        let changed: Vec<_> = outcome.iter().flat_map(|o| &o.files).filter(|f| f.changed()).collect();
+        self.diffs.retain(|path, _| changed.iter().any(|f| &f.path == path));
+        self.rewritten_docs.retain(|path, _| changed.iter().any(|f| &f.path == path));
+        for file in changed {
+            let original = file.original.as_deref().unwrap_or_default();
+            let fresh = self.diffs.get(&file.path).is_some_and(|d| d.original == original && d.text == file.text);
+            if !fresh {
+                let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
+                // A new file has no input document: its original is empty.
+                let old = match self.docs.get(&file.path) {
+                    Some(d) if d.parsed().source() == original => per_line(original, &highlighter.spans(d.parsed(), None)),
+                    _ => Vec::new(),
+                };
+                let doc = self.rewritten_docs.entry(file.path.clone()).or_insert_with(|| Document::new(""));
+                doc.set_text(&file.text);
+                let new = per_line(&file.text, &highlighter.spans(doc.parsed(), None));
+                let entry = DiffEntry {
+                    original: original.to_owned(),
+                    text: file.text.clone(),
+                    hunks: file.hunks(),
+                    spans: Arc::new(LineSpans { old, new }),
+                };
+                self.diffs.insert(file.path.clone(), entry);
+            }
+            let entry = &self.diffs[&file.path];
+            hunks.insert(file.path.clone(), entry.hunks.clone());
+            line_spans.insert(file.path.clone(), entry.spans.clone());
         }
         timings.diff = now() - start;
-        Analysis { outcome, errors, hunks, timings }
+        Analysis { outcome, errors, hunks, line_spans, timings }
+    }
+}
+
+/// `spans` of `text` regrouped by line, with offsets relative to each line's start.
+fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new(); starts.len()];
+    for span in spans {
+        // The line holding the span's first byte, then each following line it reaches into.
+        let mut line = starts.partition_point(|&s| s <= span.range.start) - 1;
+        while line < starts.len() && starts[line] < span.range.end {
+            let begin = starts[line];
+            let end = starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+            let (a, b) = (span.range.start.max(begin), span.range.end.min(end));
+            if a < b {
+                lines[line].push(Span { range: a - begin..b - begin, class: span.class });
+            }
+            line += 1;
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_split_at_newlines_and_become_line_relative() {
+        let s = |a, b, class| Span { range: a..b, class };
+        // "let a\n\"x\ny\"\n": a string across lines 2 and 3.
+        let text = "let a\n\"x\ny\"\n";
+        let spans = [s(0, 3, "keyword"), s(6, 11, "string")];
+        assert_eq!(
+            per_line(text, &spans),
+            vec![vec![s(0, 3, "keyword")], vec![s(0, 2, "string")], vec![s(0, 2, "string")], vec![]]
+        );
     }
 }
 

@@ -1,12 +1,15 @@
 //! The rewrite's diff: the selected file unified or side by side, or every changed file stacked
 //! like a pull request. Unchanged stretches between hunks collapse to "⋯ N unchanged lines"
-//! (click to show them); changes inside a line are marked.
+//! (click to show them); changes inside a line are marked, and the code is highlighted like the
+//! editor's (the engine's spans per line).
 
-use crate::analysis::{changed_paths, counts, escape_into, line_of};
+use crate::analysis::{changed_paths, counts, diff_line_html, line_of};
+use crate::engine::LineSpans;
 use crate::state::{use_store, View};
 use leptos::html;
 use leptos::prelude::*;
 use mesh_rewrite::diff::{Hunk, Line, LineKind};
+use mesh_rewrite::highlight::Span;
 use std::collections::HashSet;
 
 #[component]
@@ -45,6 +48,7 @@ pub fn DiffView() -> impl IntoView {
                 .into_iter()
                 .map(|path| {
                     let hunks = analysis.hunks.get(&path).cloned().unwrap_or_default();
+                    let spans = analysis.line_spans.get(&path).cloned().unwrap_or_default();
                     let (added, removed) = counts(&hunks);
                     // Hunks with the count of unchanged lines between them (not expandable here).
                     let rows = hunks
@@ -58,7 +62,7 @@ pub fn DiffView() -> impl IntoView {
                             let gap = (between > 0).then(|| {
                                 view! { <div class="diff-gap static">{format!("⋯ {between} unchanged lines")}</div> }
                             });
-                            view! { {gap} {h.lines.iter().map(unified_row).collect_view()} }
+                            view! { {gap} {h.lines.iter().map(|l| unified_row(l, spans.of(l))).collect_view()} }
                         })
                         .collect_view();
                     let select = {
@@ -93,19 +97,20 @@ pub fn DiffView() -> impl IntoView {
             .and_then(|f| f.original.clone())
             .unwrap_or_default();
         let old_lines: Vec<&str> = original.lines().collect();
+        let spans = analysis.line_spans.get(&path).cloned().unwrap_or_default();
         let mut out = Vec::new();
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
-            out.push(gap(i, next, first_old, &old_lines, mode, opened));
+            out.push(gap(i, next, first_old, &old_lines, &spans, mode, opened));
             out.push(match mode {
-                View::Split => split_rows(h).into_any(),
-                _ => h.lines.iter().map(unified_row).collect_view().into_any(),
+                View::Split => split_rows(h, &spans).into_any(),
+                _ => h.lines.iter().map(|l| unified_row(l, spans.of(l))).collect_view().into_any(),
             });
             next = (first_old + h.old_len, (if h.new_len == 0 { h.new_start + 1 } else { h.new_start }) + h.new_len);
         }
-        out.push(gap(hunks.len(), next, old_lines.len() + 1, &old_lines, mode, opened));
+        out.push(gap(hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, opened));
         out.into_iter().collect_view().into_any()
     };
 
@@ -159,6 +164,7 @@ fn gap(
     from: (usize, usize),
     to_old: usize,
     old_lines: &[&str],
+    spans: &LineSpans,
     mode: View,
     opened: RwSignal<HashSet<usize>>,
 ) -> AnyView {
@@ -187,8 +193,8 @@ fn gap(
                 no_newline: false,
             };
             match mode {
-                View::Split => split_row(Some(&line), Some(&line)).into_any(),
-                _ => unified_row(&line).into_any(),
+                View::Split => split_row(Some(&line), Some(&line), spans).into_any(),
+                _ => unified_row(&line, spans.of(&line)).into_any(),
             }
         })
         .collect_view()
@@ -211,7 +217,7 @@ fn sign_of(kind: LineKind) -> &'static str {
     }
 }
 
-fn unified_row(line: &Line) -> impl IntoView + use<> {
+fn unified_row(line: &Line, spans: &[Span]) -> impl IntoView + use<> {
     let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
     view! {
         <div
@@ -223,19 +229,19 @@ fn unified_row(line: &Line) -> impl IntoView + use<> {
             <span class="ln">{num(line.old_line)}</span>
             <span class="ln">{num(line.new_line)}</span>
             <span class="sign">{sign_of(line.kind)}</span>
-            <span class="text" inner_html=marked_html(line)></span>
+            <span class="text" inner_html=diff_line_html(&line.text, &line.changed, spans)></span>
         </div>
     }
 }
 
 /// Pairs each run of removed lines with the added lines after it, side by side.
-fn split_rows(h: &Hunk) -> impl IntoView + use<> {
+fn split_rows(h: &Hunk, spans: &LineSpans) -> impl IntoView + use<> {
     let mut rows = Vec::new();
     let lines = &h.lines;
     let mut i = 0;
     while i < lines.len() {
         if lines[i].kind == LineKind::Context {
-            rows.push(split_row(Some(&lines[i]), Some(&lines[i])));
+            rows.push(split_row(Some(&lines[i]), Some(&lines[i]), spans));
             i += 1;
             continue;
         }
@@ -243,14 +249,14 @@ fn split_rows(h: &Hunk) -> impl IntoView + use<> {
         let add_end = del_end + lines[del_end..].iter().take_while(|l| l.kind == LineKind::Added).count();
         let (dels, adds) = (&lines[i..del_end], &lines[del_end..add_end]);
         for k in 0..dels.len().max(adds.len()) {
-            rows.push(split_row(dels.get(k), adds.get(k)));
+            rows.push(split_row(dels.get(k), adds.get(k), spans));
         }
         i = add_end.max(i + 1);
     }
     rows.collect_view()
 }
 
-fn split_row(left: Option<&Line>, right: Option<&Line>) -> impl IntoView + use<> {
+fn split_row(left: Option<&Line>, right: Option<&Line>, spans: &LineSpans) -> impl IntoView + use<> {
     let cell = |line: Option<&Line>, old: bool| match line {
         Some(l) => {
             let n = if old { l.old_line } else { l.new_line };
@@ -263,7 +269,7 @@ fn split_row(left: Option<&Line>, right: Option<&Line>) -> impl IntoView + use<>
                 >
                     <span class="ln">{n.map(|n| n.to_string()).unwrap_or_default()}</span>
                     <span class="sign">{sign_of(l.kind)}</span>
-                    <span class="text" inner_html=marked_html(l)></span>
+                    <span class="text" inner_html=diff_line_html(&l.text, &l.changed, spans.of(l))></span>
                 </div>
             }
             .into_any()
@@ -271,23 +277,4 @@ fn split_row(left: Option<&Line>, right: Option<&Line>) -> impl IntoView + use<>
         None => view! { <div class="cell empty"></div> }.into_any(),
     };
     view! { <div class="split-row">{cell(left, true)}{cell(right, false)}</div> }
-}
-
-/// The line's text as HTML with its changed ranges in `<mark>`.
-fn marked_html(line: &Line) -> String {
-    let text = &line.text;
-    let mut out = String::new();
-    let mut at = 0;
-    for &(start, end) in &line.changed {
-        if start < at || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            continue;
-        }
-        escape_into(&mut out, &text[at..start]);
-        out.push_str("<mark>");
-        escape_into(&mut out, &text[start..end]);
-        out.push_str("</mark>");
-        at = end;
-    }
-    escape_into(&mut out, &text[at..]);
-    out
 }
