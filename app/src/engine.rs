@@ -3,7 +3,7 @@
 //! keystroke costs one file's reparse and rewrite plus the project-wide assembly.
 
 use crate::state::File;
-use mesh_rewrite::diff::Hunk;
+use mesh_rewrite::diff::{Hunk, LineKind};
 use mesh_rewrite::highlight::{Highlighter, Span};
 use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::Rule;
@@ -70,6 +70,8 @@ pub struct Engine {
     rewritten_docs: HashMap<String, Document>,
     /// Compiled on first use: the page may never show highlighted code before a project is loaded.
     highlighter: Option<Highlighter>,
+    /// Highlight spans of each input file's current text, shared by the editor and the diff.
+    input_spans: HashMap<String, (String, Arc<Vec<Span>>)>,
 }
 
 impl Engine {
@@ -80,9 +82,20 @@ impl Engine {
 
     /// The source of `path` as of the last run and its highlight spans.
     pub fn highlight(&mut self, path: &str) -> Option<(String, Vec<Span>)> {
+        let spans = self.input_spans(path)?;
+        Some((self.docs[path].parsed().source().to_owned(), spans.to_vec()))
+    }
+
+    /// Highlight spans of an input file, computed once per text.
+    fn input_spans(&mut self, path: &str) -> Option<Arc<Vec<Span>>> {
         let parsed = self.docs.get(path)?.parsed();
+        if let Some((_, spans)) = self.input_spans.get(path).filter(|(text, _)| text == parsed.source()) {
+            return Some(spans.clone());
+        }
         let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
-        Some((parsed.source().to_owned(), highlighter.spans(parsed, None)))
+        let spans = Arc::new(highlighter.spans(parsed, None));
+        self.input_spans.insert(path.to_owned(), (parsed.source().to_owned(), spans.clone()));
+        Some(spans)
     }
 
     pub fn run(&mut self, files: &[File], rule: &Rule) -> Analysis {
@@ -92,6 +105,7 @@ impl Engine {
             self.rule = Some(rule.clone());
         }
         self.docs.retain(|path, _| files.iter().any(|f| &f.path == path));
+        self.input_spans.retain(|path, _| files.iter().any(|f| &f.path == path));
         self.rewrites.retain(|path, _| files.iter().any(|f| &f.path == path));
 
         let start = now();
@@ -126,19 +140,30 @@ impl Engine {
             let original = file.original.as_deref().unwrap_or_default();
             let fresh = self.diffs.get(&file.path).is_some_and(|d| d.original == original && d.text == file.text);
             if !fresh {
-                let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
                 // A new file has no input document: its original is empty.
-                let old = match self.docs.get(&file.path) {
-                    Some(d) if d.parsed().source() == original => per_line(original, &highlighter.spans(d.parsed(), None)),
-                    _ => Vec::new(),
+                let has_input = self.docs.get(&file.path).is_some_and(|d| d.parsed().source() == original);
+                let old = match self.input_spans(&file.path).filter(|_| has_input) {
+                    Some(spans) => per_line(original, &spans),
+                    None => Vec::new(),
                 };
+                let hunks = file.hunks();
+                // Only added lines take the rewritten text's spans (the rest are the original's),
+                // so only their bytes are highlighted.
                 let doc = self.rewritten_docs.entry(file.path.clone()).or_insert_with(|| Document::new(""));
                 doc.set_text(&file.text);
-                let new = per_line(&file.text, &highlighter.spans(doc.parsed(), None));
+                let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
+                let starts = line_starts(&file.text);
+                let mut new_spans = Vec::new();
+                for line in hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::Added) {
+                    let Some(n) = line.new_line.filter(|n| (1..=starts.len()).contains(n)) else { continue };
+                    let end = starts.get(n).map_or(file.text.len(), |&next| next);
+                    new_spans.extend(highlighter.spans(doc.parsed(), Some(starts[n - 1]..end)));
+                }
+                let new = per_line(&file.text, &new_spans);
                 let entry = DiffEntry {
                     original: original.to_owned(),
                     text: file.text.clone(),
-                    hunks: file.hunks(),
+                    hunks,
                     spans: Arc::new(LineSpans { old, new }),
                 };
                 self.diffs.insert(file.path.clone(), entry);
@@ -152,10 +177,16 @@ impl Engine {
     }
 }
 
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
 /// `spans` of `text` regrouped by line, with offsets relative to each line's start.
 fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
-    let mut starts: Vec<usize> = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let starts = line_starts(text);
     let mut lines: Vec<Vec<Span>> = vec![Vec::new(); starts.len()];
     for span in spans {
         // The line holding the span's first byte, then each following line it reaches into.

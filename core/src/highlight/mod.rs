@@ -88,12 +88,26 @@ impl Highlighter {
         'walk: loop {
             let node = cursor.node();
             let field = cursor.field_id();
+            if node.start_byte() >= window.end && !ancestors.is_empty() {
+                // This sibling and all after it lie past the window: go up.
+                loop {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                    ancestors.pop();
+                    if cursor.goto_next_sibling() {
+                        continue 'walk;
+                    }
+                }
+            }
             if node.end_byte() > window.start && node.start_byte() < window.end {
                 if let Some(class) = self.class_of(node, field, &ancestors, source) {
                     painted.push((node.byte_range(), class));
                 }
                 if cursor.goto_first_child() {
                     ancestors.push((node, field));
+                    // Children ending before the window are passed over without a match attempt.
+                    while cursor.node().end_byte() <= window.start && cursor.goto_next_sibling() {}
                     continue;
                 }
             }
