@@ -1,8 +1,8 @@
 // Shared pieces of the end-to-end tests: a static server for dist/ under a sub-path
 // (proving the build's relative URLs), headless Chromium, and a log of every request.
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, normalize, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -109,3 +109,17 @@ export function useBrowser() {
 
 /** The trimmed text of every element a locator matches. */
 export const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
+
+/** The bundled example project's folder. */
+export const MESHER = join(here, '..', 'public', 'examples', 'mesher');
+
+/** Every .mpl under `dir` (the example by default), as sorted project paths. */
+export function meshFiles(dir = MESHER) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...meshFiles(path));
+    else if (name.endsWith('.mpl')) out.push(relative(MESHER, path));
+  }
+  return out.sort();
+}

@@ -2,28 +2,12 @@
 // is not taken (with the reason). Against the release build; no request leaves the page's origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { makeZip } from './zip.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const MESHER = join(here, '..', 'public', 'examples', 'mesher');
-
 const env = useBrowser();
-
-
-/** Every .mpl under the example, as sorted project paths. */
-function meshFiles(dir = MESHER) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...meshFiles(path));
-    else if (name.endsWith('.mpl')) out.push(relative(MESHER, path));
-  }
-  return out.sort();
-}
 
 async function filePaths(page) {
   return (await page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path))).sort();

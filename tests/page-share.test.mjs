@@ -4,30 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { readZip } from './zip.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const MESHER = join(here, '..', 'public', 'examples', 'mesher');
 
 const env = useBrowser();
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
-
-function meshFiles(dir = MESHER) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...meshFiles(path));
-    else if (name.endsWith('.mpl')) out.push(relative(MESHER, path));
-  }
-  return out.sort();
-}
 
 async function expectNotice(page, text) {
   const exact = text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
