@@ -57,6 +57,15 @@ const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
 const commaSep = (rule) => optional(commaSep1(rule));
 // A comma list that may end with a comma (inside brackets, where newlines are free).
 const trailingCommaSep = (rule) => optional(seq(commaSep1(rule), optional(',')));
+/** The inside of a string literal: text (`content`), `${}` interpolations and escapes. */
+const stringParts = ($, content) =>
+  repeat(
+    choice(
+      field('content', alias(content, $.string_content)),
+      field('interpolation', $.interpolation),
+      $.escape_sequence,
+    ),
+  );
 
 /**
  * Items separated by statement terminators (newlines, `;`), with any terminators around.
@@ -580,28 +589,8 @@ module.exports = grammar({
 
     string: ($) =>
       choice(
-        seq(
-          '"',
-          repeat(
-            choice(
-              field('content', alias($._string_content, $.string_content)),
-              field('interpolation', $.interpolation),
-              $.escape_sequence,
-            ),
-          ),
-          '"',
-        ),
-        seq(
-          '"""',
-          repeat(
-            choice(
-              field('content', alias($._triple_string_content, $.string_content)),
-              field('interpolation', $.interpolation),
-              $.escape_sequence,
-            ),
-          ),
-          '"""',
-        ),
+        seq('"', stringParts($, $._string_content), '"'),
+        seq('"""', stringParts($, $._triple_string_content), '"""'),
       ),
 
     escape_sequence: (_) => token.immediate(/\\(.|\r?\n)/),
