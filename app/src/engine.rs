@@ -81,9 +81,9 @@ impl Engine {
     }
 
     /// The source of `path` as of the last run and its highlight spans.
-    pub fn highlight(&mut self, path: &str) -> Option<(String, Vec<Span>)> {
+    pub fn highlight(&mut self, path: &str) -> Option<(String, Arc<Vec<Span>>)> {
         let spans = self.input_spans(path)?;
-        Some((self.docs[path].parsed().source().to_owned(), spans.to_vec()))
+        Some((self.docs[path].parsed().source().to_owned(), spans))
     }
 
     /// Highlight spans of an input file, computed once per text.

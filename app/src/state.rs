@@ -196,7 +196,7 @@ impl Store {
     }
 
     /// Highlight spans of `path` as of the last run.
-    pub fn highlight(&self, path: &str) -> Option<(String, Vec<Span>)> {
+    pub fn highlight(&self, path: &str) -> Option<(String, Arc<Vec<Span>>)> {
         self.engine.try_update_value(|engine| engine.highlight(path)).flatten()
     }
 
