@@ -7,6 +7,8 @@ use mesh_rewrite::rewrite::rule::HelperForm;
 pub enum FormArg {
     Plan,
     NodeMode,
+    NodeLocal,
+    NodeName,
 }
 
 impl From<FormArg> for HelperForm {
@@ -14,6 +16,8 @@ impl From<FormArg> for HelperForm {
         match form {
             FormArg::Plan => HelperForm::Plan,
             FormArg::NodeMode => HelperForm::NodeMode,
+            FormArg::NodeLocal => HelperForm::NodeLocal,
+            FormArg::NodeName => HelperForm::NodeName,
         }
     }
 }

@@ -5,6 +5,7 @@ mod files;
 mod parse_cmd;
 mod rewrite_cmd;
 mod simulate_cmd;
+mod verdict_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ enum Command {
     Rewrite(rewrite_cmd::Args),
     /// Run the registry lookups before and after the rewrite on simulated Mesh nodes.
     Simulate(simulate_cmd::Args),
+    /// Which helper form is safe to ship: every form × every built-in scenario, before vs after.
+    Verdict(verdict_cmd::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse_cmd::run(args),
         Command::Rewrite(args) => rewrite_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
+        Command::Verdict(args) => verdict_cmd::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,4 +1,4 @@
-//! `mesh-rewrite rewrite [--config FILE] [--helper-form plan|node-mode] [--write | --out DIR] [--check]
+//! `mesh-rewrite rewrite [--config FILE] [--helper-form plan|node-mode|node-local|node-name] [--write | --out DIR] [--check]
 //! [--format text|json] PROJECT_DIR`: the registry rewrite on a directory.
 //!
 //! Files are read and rewritten in parallel (rayon); the engine itself does no I/O.
@@ -10,6 +10,7 @@ use mesh_rewrite::project::{detect_root, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, Report, Severity};
 use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::rewrite::{assemble, rewrite_file, FileRewrite, Outcome};
+use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use rayon::prelude::*;
 use std::fs;
 use std::io::{self, Write as _};
@@ -46,17 +47,18 @@ pub struct Args {
 struct JsonOut<'a> {
     #[serde(flatten)]
     report: &'a Report,
+    verdict: &'a Verdict,
     #[serde(skip_serializing_if = "Option::is_none")]
     patch: Option<&'a str>,
 }
 
 /// A file as found on disk.
-struct Found {
+pub(crate) struct Found {
     /// Path relative to the project root, '/'-separated.
     rel: String,
     disk: PathBuf,
     /// None when the file is not valid UTF-8.
-    rewrite: Option<FileRewrite>,
+    pub(crate) rewrite: Option<FileRewrite>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -87,7 +89,10 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             None => not_utf8.push((f.rel, f.disk)),
         }
     }
+    // Weighed before `assemble` takes the files: the verdict needs only the helper file's rewrite.
+    let verdict = evaluate(&rewrites, &rule, DEFAULT_SEEDS);
     let mut outcome = assemble(rewrites, &rule);
+    annotate(&mut outcome.report, &verdict);
     for (rel, _) in &not_utf8 {
         outcome.report.diagnostics.push(Diagnostic {
             severity: Severity::Error,
@@ -116,10 +121,15 @@ fn run_inner(args: &Args) -> Result<u8, String> {
                 eprintln!("project root: {}", root_dir.display());
             }
             eprint!("{}", outcome.report.to_text());
+            eprintln!("\n{}", verdict.line());
             print_stdout(&patch)?;
         }
         Format::Json => {
-            let json = JsonOut { report: &outcome.report, patch: printing_patch.then_some(patch.as_str()) };
+            let json = JsonOut {
+                report: &outcome.report,
+                verdict: &verdict,
+                patch: printing_patch.then_some(patch.as_str()),
+            };
             let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
             print_stdout(&format!("{text}\n"))?;
         }
@@ -133,19 +143,19 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     })
 }
 
-fn print_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn print_stdout(text: &str) -> Result<(), String> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("stdout: {e}"))
 }
 
-fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
+pub(crate) fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
     let Some(path) = config else { return Ok(Rule::default()) };
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Finds the files, detects the root, reads and rewrites every file in parallel.
-fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found>), String> {
+pub(crate) fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found>), String> {
     let paths = mpl_files(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut rels = Vec::with_capacity(paths.len());
     for path in &paths {

@@ -1,4 +1,4 @@
-//! `mesh-rewrite simulate [--scenario NAME|FILE|list] [--helper-form plan|node-mode] [--project DIR]
+//! `mesh-rewrite simulate [--scenario NAME|FILE|list] [--helper-form plan|node-mode|node-local|node-name] [--project DIR]
 //! [--seed N] [--remote-calls-work] [--format text|json]`: run the lookups before and after the
 //! rewrite on simulated Mesh nodes.
 
@@ -7,7 +7,7 @@ use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
 use mesh_rewrite::project::{detect_root, strip_dir, Project, SourceFile};
 use mesh_rewrite::rewrite::rule::Rule;
-use mesh_rewrite::simulate::{self, form_name, helper, scenario, Lookup, Options, Run, Scenario};
+use mesh_rewrite::simulate::{self, helper, scenario, Lookup, Options, Run, Scenario};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> u8 {
         ..Rule::default()
     };
     let (helper_text, label) = match &args.project {
-        None => (rule.helper_source(), form_name(rule.helper_form).to_owned()),
+        None => (rule.helper_source(), rule.helper_form.name().to_owned()),
         Some(dir) => match project_helper(dir, &rule) {
             Ok(found) => found,
             Err(message) => {
@@ -126,7 +126,7 @@ fn project_helper(dir: &Path, rule: &Rule) -> Result<(String, String), String> {
     if let Some(file) = outcome.files.iter().find(|f| f.path == rule.helper_file) {
         if helper::defines(&file.text, &rule.helper_name) {
             eprintln!("helper: {} from {} after the rewrite", rule.helper_name, shown.display());
-            return Ok((file.text.clone(), form_name(rule.helper_form).to_owned()));
+            return Ok((file.text.clone(), rule.helper_form.name().to_owned()));
         }
     }
     eprintln!(
@@ -134,9 +134,9 @@ fn project_helper(dir: &Path, rule: &Rule) -> Result<(String, String), String> {
         dir.display(),
         rule.helper_name,
         rule.helper_file,
-        form_name(rule.helper_form)
+        rule.helper_form.name()
     );
-    Ok((rule.helper_source(), form_name(rule.helper_form).to_owned()))
+    Ok((rule.helper_source(), rule.helper_form.name().to_owned()))
 }
 
 fn side(lookup: &Lookup) -> String {

@@ -1,6 +1,6 @@
 //! mesh-rewrite: the engine behind the playground and the CLI.
 //!
-//! Data flows one way: `parse` → `rewrite` → `diff` / `simulate` / `permalink`.
+//! Data flows one way: `parse` → `rewrite` → `diff` / `simulate` → `verdict` / `permalink`.
 //! No browser and no file system here: callers hand in text and get values back.
 
 pub mod bundle;
@@ -12,3 +12,4 @@ pub mod permalink;
 pub mod project;
 pub mod rewrite;
 pub mod simulate;
+pub mod verdict;

@@ -106,7 +106,7 @@ pub fn decode(fragment: &str) -> Result<State, LinkError> {
     if !rest.is_empty() {
         return Err(LinkError::Malformed);
     }
-    Ok(wire.into())
+    State::try_from(wire)
 }
 
 // ---- v1 wire format: frozen ----
@@ -128,7 +128,7 @@ struct RuleV1 {
     excluded_files: Vec<String>,
     stay_local: Vec<String>,
     expected_counts: Vec<(String, u32)>,
-    /// 0 plan, 1 node-mode, 2 custom.
+    /// 0 plan, 1 node-mode, 2 custom, 3 node-local, 4 node-name; any other byte is refused.
     helper_form: u8,
     custom_helper: String,
 }
@@ -149,6 +149,8 @@ impl From<&State> for StateV1 {
                     HelperForm::Plan => 0,
                     HelperForm::NodeMode => 1,
                     HelperForm::Custom => 2,
+                    HelperForm::NodeLocal => 3,
+                    HelperForm::NodeName => 4,
                 },
                 custom_helper: r.custom_helper.clone(),
             },
@@ -164,10 +166,20 @@ impl From<&State> for StateV1 {
     }
 }
 
-impl From<StateV1> for State {
-    fn from(w: StateV1) -> State {
+impl TryFrom<StateV1> for State {
+    type Error = LinkError;
+
+    fn try_from(w: StateV1) -> Result<State, LinkError> {
         let r = w.rule;
-        State {
+        let helper_form = match r.helper_form {
+            0 => HelperForm::Plan,
+            1 => HelperForm::NodeMode,
+            2 => HelperForm::Custom,
+            3 => HelperForm::NodeLocal,
+            4 => HelperForm::NodeName,
+            _ => return Err(LinkError::Malformed),
+        };
+        Ok(State {
             files: w.files,
             rule: Rule {
                 registry_name: r.registry_name,
@@ -176,11 +188,7 @@ impl From<StateV1> for State {
                 excluded_files: r.excluded_files,
                 stay_local: r.stay_local,
                 expected_counts: r.expected_counts.into_iter().map(|(p, n)| (p, n as usize)).collect::<BTreeMap<_, _>>(),
-                helper_form: match r.helper_form {
-                    1 => HelperForm::NodeMode,
-                    2 => HelperForm::Custom,
-                    _ => HelperForm::Plan,
-                },
+                helper_form,
                 custom_helper: r.custom_helper,
             },
             selected: w.selected,
@@ -191,7 +199,7 @@ impl From<StateV1> for State {
                 step: w.simulation.2,
                 remote_calls_work: w.simulation.3,
             },
-        }
+        })
     }
 }
 
@@ -238,6 +246,19 @@ mod tests {
         let link = format!("v1.{}", URL_SAFE_NO_PAD.encode(bomb));
         assert!(link.len() < 200_000, "{}", link.len());
         assert_eq!(decode(&link), Err(LinkError::TooLarge));
+    }
+
+    #[test]
+    fn every_helper_form_round_trips_and_an_unknown_form_is_refused() {
+        for form in HelperForm::ALL {
+            let state = State { rule: Rule { helper_form: form, ..Rule::default() }, ..sample() };
+            assert_eq!(decode(&encode(&state)), Ok(state), "{form:?}");
+        }
+        let mut wire = StateV1::from(&sample());
+        wire.rule.helper_form = 5;
+        let bytes = postcard::to_allocvec(&wire).unwrap();
+        let link = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bytes, 10)));
+        assert_eq!(decode(&link), Err(LinkError::Malformed));
     }
 
     #[test]

@@ -328,7 +328,7 @@ fn diagnostics(files: &[FileRewrite], rule: &Rule) -> Vec<Diagnostic> {
                 "E0001",
                 format!(
                     "`{}` compares a Pid with an Int: Mesh rejects this (E0001), so this code does not compile. \
-                     A Pid cannot be tested for \"not found\"; use the node-mode helper (--helper-form node-mode)",
+                     A Pid cannot be tested for \"not found\"",
                     c.text
                 ),
             );

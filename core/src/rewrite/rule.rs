@@ -14,6 +14,32 @@ pub enum HelperForm {
     NodeMode,
     /// `Rule::custom_helper`, as the user wrote it.
     Custom,
+    /// `Process.whereis` behind one function: every node keeps its own registry, exactly as before.
+    NodeLocal,
+    /// In cluster mode, the node's *own* global name `"<registry>@<node>"`; standalone, the local lookup.
+    NodeName,
+}
+
+impl HelperForm {
+    /// Every form, in the order the page and the verdict list them. The serialized order above is
+    /// kept for old links (new forms were added at the end).
+    pub const ALL: [HelperForm; 5] =
+        [HelperForm::Plan, HelperForm::NodeMode, HelperForm::NodeLocal, HelperForm::NodeName, HelperForm::Custom];
+
+    /// The name used by the CLI, the config, the page and results (`node-local`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HelperForm::Plan => "plan",
+            HelperForm::NodeMode => "node-mode",
+            HelperForm::Custom => "custom",
+            HelperForm::NodeLocal => "node-local",
+            HelperForm::NodeName => "node-name",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<HelperForm> {
+        HelperForm::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +94,8 @@ impl Rule {
         let text = match self.helper_form {
             HelperForm::Plan => PLAN_HELPER,
             HelperForm::NodeMode => NODE_MODE_HELPER,
+            HelperForm::NodeLocal => NODE_LOCAL_HELPER,
+            HelperForm::NodeName => NODE_NAME_HELPER,
             HelperForm::Custom => return ensure_newline(&self.custom_helper),
         };
         text.replace("get_registry", &self.helper_name)
@@ -124,6 +152,34 @@ pub const NODE_MODE_HELPER: &str = r#"# Cluster-aware registry lookup.
 pub fn get_registry() do
   if Node.self() != "" do
     Global.whereis("mesher_registry")
+  else
+    Process.whereis("mesher_registry")
+  end
+end
+"#;
+
+/// The node-local form: behaves exactly like today on every node (MESH-RUNTIME.md: a service call
+/// must reach a registry on the caller's node), with the lookup in one place.
+pub const NODE_LOCAL_HELPER: &str = r#"# Registry lookup, in one place for the whole app.
+# A service call must reach a registry on the caller's own node: a call to a
+# PID on another node crashes the caller. So every node keeps resolving its own
+# registry, exactly as before. Change this one function when Mesh gets remote
+# service calls.
+pub fn get_registry() do
+  Process.whereis("mesher_registry")
+end
+"#;
+
+/// The node-name form: resolves the node's own registry through the global table when distributed
+/// (the mesher app registers `"mesher_registry@<node>"` on every node, MESH-RUNTIME.md).
+pub const NODE_NAME_HELPER: &str = r#"# Cluster-aware registry lookup that stays on this node.
+# In cluster mode every node registers its registry globally as
+# "mesher_registry@<node>"; resolving this node's own name keeps service calls
+# on the caller's node (a call to another node's PID crashes the caller).
+# Standalone (Node.self() is ""), the node-local registry.
+pub fn get_registry() do
+  if Node.self() != "" do
+    Global.whereis("mesher_registry@" <> Node.self())
   else
     Process.whereis("mesher_registry")
   end

@@ -170,6 +170,34 @@ impl Helper {
     pub fn function_text(&self) -> &str {
         &self.text
     }
+
+    /// How many expressions the body has: the verdict's measure of "simplest".
+    /// Walks with an explicit stack, so a deep body cannot overflow the call stack.
+    pub fn size(&self) -> usize {
+        let mut stack = vec![&self.body];
+        let mut count = 0;
+        while let Some(e) = stack.pop() {
+            count += 1;
+            match &e.kind {
+                ExprKind::Literal(_) | ExprKind::Var(_) => {}
+                ExprKind::Block(statements) => stack.extend(statements.iter().map(|s| match s {
+                    Stmt::Let { value, .. } => value,
+                    Stmt::Expr(e) => e,
+                })),
+                ExprKind::If { condition, consequence, alternative } => {
+                    stack.extend([&**condition, &**consequence]);
+                    stack.extend(alternative.as_deref());
+                }
+                ExprKind::Case { value, arms } => {
+                    stack.push(value);
+                    stack.extend(arms.iter().map(|a| &a.body));
+                }
+                ExprKind::Binary { left, right, .. } => stack.extend([&**left, &**right]),
+                ExprKind::Call { arguments, .. } => stack.extend(arguments),
+            }
+        }
+        count
+    }
 }
 
 /// Whether `source` parses and defines a function `name` (whatever its body holds).

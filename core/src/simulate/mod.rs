@@ -11,7 +11,7 @@ pub mod scenario;
 pub mod typecheck;
 pub mod view;
 
-use crate::rewrite::rule::{HelperForm, Rule};
+use crate::rewrite::rule::Rule;
 use engine::{Engine, Resolved};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,6 +35,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// How bad the outcome is for the handler: ok < ok-remote (works, but a pool handle from another
+    /// node is useless here) < hang < crash.
+    pub fn severity(self) -> u8 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::OkRemote => 1,
+            Outcome::Hang => 2,
+            Outcome::Crash => 3,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
@@ -174,18 +185,9 @@ pub struct Run {
     pub states: Option<Vec<Vec<NodeView>>>,
 }
 
-/// How a helper form is named in results (`plan`, `node-mode`, `custom`).
-pub fn form_name(form: HelperForm) -> &'static str {
-    match form {
-        HelperForm::Plan => "plan",
-        HelperForm::NodeMode => "node-mode",
-        HelperForm::Custom => "custom",
-    }
-}
-
 /// Runs `scenario` with the helper text the rule's form gives.
 pub fn run_rule(scenario: &Scenario, rule: &Rule, options: &Options) -> Result<Run, SimError> {
-    run(scenario, rule, &rule.helper_source(), form_name(rule.helper_form), options)
+    run(scenario, rule, &rule.helper_source(), rule.helper_form.name(), options)
 }
 
 /// Runs `scenario`; after the rewrite, handlers execute the function `rule.helper_name` found in
@@ -199,6 +201,18 @@ pub fn run(
 ) -> Result<Run, SimError> {
     let helper = helper::Helper::load(helper_text, &rule.helper_name)?;
     let type_errors = typecheck::check(&helper);
+    run_loaded(scenario, rule, &helper, &type_errors, helper_form, options)
+}
+
+/// `run` with the helper already loaded and type-checked (the verdict runs one helper many times).
+pub fn run_loaded(
+    scenario: &Scenario,
+    rule: &Rule,
+    helper: &helper::Helper,
+    type_errors: &[TypeError],
+    helper_form: &str,
+    options: &Options,
+) -> Result<Run, SimError> {
     let compiles = type_errors.is_empty();
     let note = (!compiles).then(|| {
         format!(
@@ -212,7 +226,7 @@ pub fn run(
         engine.record_states();
     }
     let mut after = |cluster: &model::Cluster, node: model::NodeId| -> Result<Resolved, SimError> {
-        interp::call(&helper, cluster, node)
+        interp::call(helper, cluster, node)
     };
     engine.run(&mut after)?;
     Ok(Run {
@@ -221,7 +235,7 @@ pub fn run(
         compiles,
         results: engine.results,
         log: engine.log,
-        type_errors,
+        type_errors: type_errors.to_vec(),
         note,
         seed: options.seed,
         remote_calls_work: options.remote_calls_work,

@@ -3,7 +3,7 @@
 //! Plain data, so the page only renders it.
 
 use super::model::{Cluster, Node};
-use super::{form_name, helper, NodeView, Run, Scenario};
+use super::{helper, NodeView, Run, Scenario};
 use crate::rewrite::report::HelperAction;
 use crate::rewrite::rule::Rule;
 use crate::rewrite::Outcome;
@@ -26,12 +26,12 @@ pub fn helper_text(outcome: Option<&Outcome>, rule: &Rule) -> HelperSource {
     match file {
         Some(f) if helper::defines(&f.text, &rule.helper_name) => {
             let own = outcome.is_some_and(|o| o.report.helper.action == HelperAction::Present);
-            let label = if own { "project" } else { form_name(rule.helper_form) };
+            let label = if own { "project" } else { rule.helper_form.name() };
             HelperSource { text: f.text.clone(), label: label.to_owned(), path: Some(f.path.clone()) }
         }
         _ => HelperSource {
             text: rule.helper_source(),
-            label: form_name(rule.helper_form).to_owned(),
+            label: rule.helper_form.name().to_owned(),
             path: None,
         },
     }
