@@ -260,13 +260,18 @@ fn weigh(
         summary: String::new(),
         size: usize::MAX,
     };
+    let refuse = |mut verdict: FormVerdict, message: String| {
+        let message = match path {
+            Some(p) => format!("{message} (in {p})"),
+            None => message,
+        };
+        verdict.summary = format!("cannot be checked: {message}");
+        verdict.cannot_simulate = Some(message);
+        verdict
+    };
     let helper = match Helper::load(text, &rule.helper_name) {
         Ok(h) => h,
-        Err(e) => {
-            verdict.summary = format!("cannot be checked: {e}");
-            verdict.cannot_simulate = Some(e.message);
-            return verdict;
-        }
+        Err(e) => return refuse(verdict, e.message),
     };
     let type_errors = typecheck::check(&helper);
     verdict.compiles = type_errors.is_empty();
@@ -295,11 +300,9 @@ fn weigh(
             let run = match simulate::run_loaded(scenario, rule, &helper, &type_errors, label, &options(seed)) {
                 Ok(run) => run,
                 Err(e) => {
-                    verdict.summary = format!("cannot be checked: {e}");
-                    verdict.cannot_simulate = Some(e.message);
                     verdict.scenarios.clear();
                     (verdict.worse, verdict.better, verdict.same) = (0, 0, 0);
-                    return verdict;
+                    return refuse(verdict, e.message);
                 }
             };
             let mut worse_here = false;

@@ -37,6 +37,18 @@ fn node_mode_form_matches_goldens() {
     check_goldens("node-mode", &outcome);
 }
 
+#[test]
+fn node_local_form_matches_goldens() {
+    let (_, outcome) = rewrite_example(HelperForm::NodeLocal);
+    check_goldens("node-local", &outcome);
+}
+
+#[test]
+fn node_name_form_matches_goldens() {
+    let (_, outcome) = rewrite_example(HelperForm::NodeName);
+    check_goldens("node-name", &outcome);
+}
+
 /// The seed's counts and verification list, asserted directly (independent of the goldens).
 #[test]
 fn example_rewrite_follows_the_plan() {
@@ -103,16 +115,18 @@ fn example_rewrite_follows_the_plan() {
 }
 
 #[test]
-fn node_mode_compiles_and_passes_every_check() {
-    let (_, outcome) = rewrite_example(HelperForm::NodeMode);
-    assert!(outcome.report.diagnostics.iter().all(|d| d.code != "E0001"));
-    assert!(outcome.report.checks.iter().all(|c| c.passed), "{:#?}", outcome.report.checks);
+fn forms_that_compile_pass_every_check() {
+    for form in [HelperForm::NodeMode, HelperForm::NodeLocal, HelperForm::NodeName] {
+        let (_, outcome) = rewrite_example(form);
+        assert!(outcome.report.diagnostics.iter().all(|d| d.code != "E0001"), "{form:?}");
+        assert!(outcome.report.checks.iter().all(|c| c.passed), "{form:?}: {:#?}", outcome.report.checks);
+    }
 }
 
-/// Running the rewrite on its own output changes nothing, for both forms.
+/// Running the rewrite on its own output changes nothing, for every built-in form.
 #[test]
 fn rewriting_the_output_again_changes_nothing() {
-    for form in [HelperForm::Plan, HelperForm::NodeMode] {
+    for form in [HelperForm::Plan, HelperForm::NodeMode, HelperForm::NodeLocal, HelperForm::NodeName] {
         let (_, first) = rewrite_example(form);
         let again = Project::new(first.files.iter().map(|f| SourceFile::new(&f.path, &f.text)).collect());
         let rule = Rule { helper_form: form, ..Rule::default() };
