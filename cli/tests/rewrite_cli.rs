@@ -150,7 +150,19 @@ fn default_output_is_patch_on_stdout_and_report_on_stderr() {
     assert_eq!(patch.matches("\n+  let reg_pid = get_registry()\n").count(), 41);
     let report = stderr(&out);
     assert!(report.contains("helper api/helpers.mpl: inserted\n"), "{report}");
-    assert!(report.ends_with("41 replacements in 9 changed files; 7 of 8 checks passed\n"), "{report}");
+    assert!(
+        report.ends_with(
+            "41 replacements in 9 changed files; 7 of 8 checks passed\n\n\
+             verdict: plan: does not compile (api/helpers.mpl:14:6: error[E0001]: type mismatch: Pid compared with Int (`!=`)); \
+             even as intended it crashes on node b in registry-not-ready: its handlers call node a's registry, \
+             and a service call to another node's PID crashes the caller. Ship node-local instead (--helper-form node-local).\n"
+        ),
+        "{report}"
+    );
+    assert!(report.contains(
+        "A Pid cannot be tested for \"not found\"; ship the node-local helper instead (--helper-form node-local), \
+         the form the verdict found safe\n"
+    ));
 }
 
 #[test]
@@ -203,7 +215,9 @@ fn json_report_has_the_documented_shape() {
     assert!(stdout(&out).starts_with("{\n  \"files\": [\n    {\n      \"path\": \"api/alerts.mpl\",\n      \"replacements\": ["));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let keys: Vec<_> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["checks", "diagnostics", "files", "helper", "patch"]);
+    assert_eq!(keys, ["checks", "diagnostics", "files", "helper", "patch", "verdict"]);
+    assert_eq!(v["verdict"]["recommended"], "node-local");
+    assert_eq!(v["verdict"]["current"], "plan");
     let routes = v["files"].as_array().unwrap().iter().find(|f| f["path"] == "ingestion/routes.mpl").unwrap();
     assert_eq!(routes["import_edit"], "merged");
     assert_eq!(routes["replacements"][0]["function"], "handle_event");
