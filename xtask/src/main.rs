@@ -2,6 +2,7 @@
 
 mod bench;
 mod ensure;
+mod fuzz;
 mod run;
 mod serve;
 mod test;
@@ -14,7 +15,10 @@ tasks:
   serve          build the page and serve it at http://127.0.0.1:8080 (trunk serve)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
-  bench [NAME..] native benchmarks (parse throughput in MB/s)";
+  bench [NAME..] native benchmarks (parse throughput in MB/s)
+  fuzz [TARGET] [SECONDS]
+                 mutation fuzzing of the engine's entry points (all targets, 60 s each
+                 by default; targets: parse rewrite permalink bundle scenario simulate config)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +27,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(rest),
         Some("test") => test::run(rest),
         Some("bench") => bench::run(rest),
+        Some("fuzz") => fuzz::run(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
