@@ -1,8 +1,12 @@
 //! Permalinks: a whole playground state in a URL fragment.
 //!
-//! `v1.` + base64url(raw DEFLATE(postcard(StateV1))). The wire structs below are frozen:
-//! a later format gets a new prefix and a new decoder, so links made today keep opening.
+//! New links are `v2.` (see `v2`: edits against the bundled example, a Mesh dictionary). `v1.` links,
+//! base64url(raw DEFLATE(postcard(StateV1))), keep opening: their wire structs below are frozen.
 //! Decoding never trusts the input: sizes are capped before and during decompression.
+
+mod v2;
+
+pub use v2::Baseline;
 
 use crate::rewrite::rule::{HelperForm, Rule};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -54,6 +58,8 @@ pub enum LinkError {
     TooLarge,
     /// Decompressed fine but does not hold a state (wrong shape, bad UTF-8).
     Malformed,
+    /// Written against a version of the bundled example this page does not have.
+    OtherExample,
 }
 
 impl fmt::Display for LinkError {
@@ -64,38 +70,52 @@ impl fmt::Display for LinkError {
             }
             LinkError::UnknownVersion(v) => write!(
                 f,
-                "this link was made by a different version of the playground (`{v}`); this page reads `v1` links"
+                "this link was made by a different version of the playground (`{v}`); this page reads `v1` and `v2` links"
             ),
             LinkError::TooLong(n) => write!(f, "this link is too long to open ({n} characters)"),
             LinkError::NotBase64 => write!(f, "this link is damaged: it has characters a link cannot hold"),
             LinkError::Corrupt => write!(f, "this link is damaged or cut short: its data does not decompress"),
             LinkError::TooLarge => write!(f, "this link expands to more than 50 MB; it was not opened"),
             LinkError::Malformed => write!(f, "this link is damaged: its data is not a playground state"),
+            LinkError::OtherExample => write!(
+                f,
+                "this link holds edits to a different version of the bundled example; this page cannot rebuild its files"
+            ),
         }
     }
 }
 
 impl std::error::Error for LinkError {}
 
-/// The link fragment (without `#`) for `state`.
-pub fn encode(state: &State) -> String {
+/// The link fragment (without `#`) for `state`: `v2.`, written against `baseline` (the bundled example
+/// the page has) when that makes it shorter.
+pub fn encode(state: &State, baseline: Option<Baseline>) -> String {
+    v2::encode(state, baseline)
+}
+
+/// The `v1.` fragment: what links were before `v2` (kept to test that old links still open).
+pub fn encode_v1(state: &State) -> String {
     let wire = StateV1::from(state);
     let bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
     let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
-    format!("v1.{}", URL_SAFE_NO_PAD.encode(packed))
+    format!("v1.{}", base64(&packed))
 }
 
-/// The state in a link fragment (with or without the leading `#`).
-pub fn decode(fragment: &str) -> Result<State, LinkError> {
+/// The state in a link fragment (with or without the leading `#`). A `v2.` link written against the
+/// bundled example needs that example as `baseline`.
+pub fn decode(fragment: &str, baseline: Option<Baseline>) -> Result<State, LinkError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if fragment.len() > MAX_FRAGMENT_LEN {
         return Err(LinkError::TooLong(fragment.len()));
+    }
+    if let Some(payload) = fragment.strip_prefix("v2.") {
+        return v2::decode(payload, baseline);
     }
     let Some(payload) = fragment.strip_prefix("v1.") else {
         let version = fragment.split('.').next().filter(|v| v.len() <= 8 && fragment.contains('.'));
         return Err(LinkError::UnknownVersion(version.unwrap_or("").to_owned()));
     };
-    let packed = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|_| LinkError::NotBase64)?;
+    let packed = unbase64(payload)?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_EXPANDED).map_err(|e| {
         match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
@@ -107,6 +127,36 @@ pub fn decode(fragment: &str) -> Result<State, LinkError> {
         return Err(LinkError::Malformed);
     }
     State::try_from(wire)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn unbase64(text: &str) -> Result<Vec<u8>, LinkError> {
+    URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).map_err(|_| LinkError::NotBase64)
+}
+
+/// The helper form's byte in both formats.
+fn form_byte(form: HelperForm) -> u8 {
+    match form {
+        HelperForm::Plan => 0,
+        HelperForm::NodeMode => 1,
+        HelperForm::Custom => 2,
+        HelperForm::NodeLocal => 3,
+        HelperForm::NodeName => 4,
+    }
+}
+
+fn byte_form(byte: u8) -> Result<HelperForm, LinkError> {
+    Ok(match byte {
+        0 => HelperForm::Plan,
+        1 => HelperForm::NodeMode,
+        2 => HelperForm::Custom,
+        3 => HelperForm::NodeLocal,
+        4 => HelperForm::NodeName,
+        _ => return Err(LinkError::Malformed),
+    })
 }
 
 // ---- v1 wire format: frozen ----
@@ -145,13 +195,7 @@ impl From<&State> for StateV1 {
                 excluded_files: r.excluded_files.clone(),
                 stay_local: r.stay_local.clone(),
                 expected_counts: r.expected_counts.iter().map(|(p, n)| (p.clone(), *n as u32)).collect(),
-                helper_form: match r.helper_form {
-                    HelperForm::Plan => 0,
-                    HelperForm::NodeMode => 1,
-                    HelperForm::Custom => 2,
-                    HelperForm::NodeLocal => 3,
-                    HelperForm::NodeName => 4,
-                },
+                helper_form: form_byte(r.helper_form),
                 custom_helper: r.custom_helper.clone(),
             },
             selected: s.selected.clone(),
@@ -171,14 +215,7 @@ impl TryFrom<StateV1> for State {
 
     fn try_from(w: StateV1) -> Result<State, LinkError> {
         let r = w.rule;
-        let helper_form = match r.helper_form {
-            0 => HelperForm::Plan,
-            1 => HelperForm::NodeMode,
-            2 => HelperForm::Custom,
-            3 => HelperForm::NodeLocal,
-            4 => HelperForm::NodeName,
-            _ => return Err(LinkError::Malformed),
-        };
+        let helper_form = byte_form(r.helper_form)?;
         Ok(State {
             files: w.files,
             rule: Rule {
@@ -222,43 +259,80 @@ mod tests {
 
     #[test]
     fn round_trip_restores_everything() {
-        let link = encode(&sample());
-        assert!(link.starts_with("v1."));
-        assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert_eq!(decode(&link), Ok(sample()));
-        assert_eq!(decode(&format!("#{link}")), Ok(sample()));
+        for link in [encode(&sample(), None), encode_v1(&sample())] {
+            assert!(link.starts_with("v2.") || link.starts_with("v1."), "{link}");
+            assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert_eq!(decode(&link, None), Ok(sample()));
+            assert_eq!(decode(&format!("#{link}"), None), Ok(sample()));
+        }
+    }
+
+    #[test]
+    fn against_a_baseline_only_the_edits_travel() {
+        let long: String = (0..60).map(|i| format!("fn f{i}() do\n  {i}\nend\n")).collect();
+        let base = vec![("api/helpers.mpl".to_owned(), long.clone()), ("main.mpl".to_owned(), long)];
+        let baseline = Some(Baseline { files: &base });
+        let mut edited = State { files: base.clone(), ..sample() };
+        edited.files[1].1 = edited.files[1].1.replace("  7\n", "  seven()\n");
+        edited.files.push(("api/new.mpl".into(), "fn n() do\n  2\nend\n".into()));
+        edited.files.remove(0);
+        let link = encode(&edited, baseline);
+        assert!(link.len() < 120, "{link}");
+        assert_eq!(decode(&link, baseline), Ok(edited.clone()));
+        // The same link cannot be read against other files: refused, not misread.
+        let other = vec![("main.mpl".to_owned(), "fn main() do\nend\n".to_owned())];
+        assert_eq!(decode(&link, Some(Baseline { files: &other })), Err(LinkError::OtherExample));
+        assert_eq!(decode(&link, None), Err(LinkError::OtherExample));
+        // Files out of the baseline's order are written in full, and still round-trip.
+        let mut reordered = State { files: base.clone(), ..sample() };
+        reordered.files.reverse();
+        assert_eq!(decode(&encode(&reordered, baseline), baseline), Ok(reordered));
     }
 
     #[test]
     fn hostile_fragments_are_named() {
-        assert_eq!(decode("hello"), Err(LinkError::UnknownVersion(String::new())));
-        assert_eq!(decode("v9.AAAA"), Err(LinkError::UnknownVersion("v9".into())));
-        assert_eq!(decode("v1.!!!"), Err(LinkError::NotBase64));
-        let link = encode(&sample());
-        assert_eq!(decode(&link[..link.len() / 2]), Err(LinkError::Corrupt));
-        let not_state = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&[0xff; 40], 6));
-        assert_eq!(decode(&format!("v1.{not_state}")), Err(LinkError::Malformed));
+        assert_eq!(decode("hello", None), Err(LinkError::UnknownVersion(String::new())));
+        assert_eq!(decode("v9.AAAA", None), Err(LinkError::UnknownVersion("v9".into())));
+        assert_eq!(decode("v1.!!!", None), Err(LinkError::NotBase64));
+        assert_eq!(decode("v2.!!!", None), Err(LinkError::NotBase64));
+        assert_eq!(decode("v2.", None), Err(LinkError::Corrupt));
+        for link in [encode_v1(&sample()), encode(&sample(), None)] {
+            let cut = 3 + (link.len() - 3) / 2 / 4 * 4;
+            assert_eq!(decode(&link[..cut], None), Err(LinkError::Corrupt), "{link}");
+        }
+        let not_state = base64(&miniz_oxide::deflate::compress_to_vec(&[0xff; 40], 6));
+        assert_eq!(decode(&format!("v1.{not_state}"), None), Err(LinkError::Malformed));
+        assert_eq!(decode(&format!("v2.{}", base64(&[0x10, 0xff, 0xff, 0xff])), None), Err(LinkError::Malformed));
+        // An unknown dictionary is a different version, never a misread.
+        assert_eq!(
+            decode(&format!("v2.{}", base64(&[0x20, 0])), None),
+            Err(LinkError::UnknownVersion("v2 with dictionary 2".into()))
+        );
     }
 
     #[test]
     fn decompression_bombs_stop_at_the_cap() {
         let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; MAX_EXPANDED + 1], 10);
-        let link = format!("v1.{}", URL_SAFE_NO_PAD.encode(bomb));
+        let link = format!("v1.{}", base64(&bomb));
         assert!(link.len() < 200_000, "{}", link.len());
-        assert_eq!(decode(&link), Err(LinkError::TooLarge));
+        assert_eq!(decode(&link, None), Err(LinkError::TooLarge));
+        let mut v2 = vec![0x11];
+        v2.extend(bomb);
+        assert_eq!(decode(&format!("v2.{}", base64(&v2)), None), Err(LinkError::TooLarge));
     }
 
     #[test]
     fn every_helper_form_round_trips_and_an_unknown_form_is_refused() {
         for form in HelperForm::ALL {
             let state = State { rule: Rule { helper_form: form, ..Rule::default() }, ..sample() };
-            assert_eq!(decode(&encode(&state)), Ok(state), "{form:?}");
+            assert_eq!(decode(&encode(&state, None), None), Ok(state.clone()), "{form:?}");
+            assert_eq!(decode(&encode_v1(&state), None), Ok(state), "{form:?}");
         }
         let mut wire = StateV1::from(&sample());
         wire.rule.helper_form = 5;
         let bytes = postcard::to_allocvec(&wire).unwrap();
-        let link = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bytes, 10)));
-        assert_eq!(decode(&link), Err(LinkError::Malformed));
+        let link = format!("v1.{}", base64(&miniz_oxide::deflate::compress_to_vec(&bytes, 10)));
+        assert_eq!(decode(&link, None), Err(LinkError::Malformed));
     }
 
     #[test]

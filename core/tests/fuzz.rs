@@ -263,10 +263,20 @@ fn example_state() -> State {
 #[test]
 fn fuzz_permalink() {
     let small = State { files: vec![("main.mpl".into(), "fn main() do\n  1\nend\n".into())], ..State::default() };
-    let corpus = as_bytes(vec![permalink::encode(&example_state()), permalink::encode(&small)]);
+    let example = example();
+    let base = Some(permalink::Baseline { files: &example });
+    let mut edited = example_state();
+    edited.files = example.clone();
+    edited.files[3].1.push_str("\nfn more() do\n  1\nend\n");
+    let corpus = as_bytes(vec![
+        permalink::encode(&example_state(), None),
+        permalink::encode(&edited, base),
+        permalink::encode_v1(&small),
+    ]);
     fuzz("permalink", corpus, |input| {
-        if let Ok(state) = permalink::decode(&text(input)) {
-            assert_eq!(permalink::decode(&permalink::encode(&state)), Ok(state), "a decoded link re-encodes to itself");
+        if let Ok(state) = permalink::decode(&text(input), base) {
+            let again = permalink::encode(&state, base);
+            assert_eq!(permalink::decode(&again, base), Ok(state), "a decoded link re-encodes to itself");
         }
     });
 }

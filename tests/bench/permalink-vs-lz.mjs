@@ -1,36 +1,27 @@
-// Permalink length for the example's handler files (the 8 handler files + helpers.mpl, default options):
-// our `v1.` codec vs lz-string's compressToEncodedURIComponent over the same state as JSON (the bundle).
+// Link lengths for every case the permalink goals name: our `v2.` fragment (edits against the bundled
+// example, DEFLATE with a Mesh dictionary), our old `v1.`, lz-string's compressToEncodedURIComponent
+// (TypeScript Playground's method) and brotli-11 + base64url of the same state as JSON.
 // Run from the repository root: node tests/bench/permalink-vs-lz.mjs
 import { execFileSync } from 'node:child_process';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import LZString from 'lz-string';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const HANDLER_FILES = [
-  'ingestion/routes.mpl',
-  'ingestion/ws_handler.mpl',
-  'api/search.mpl',
-  'api/dashboard.mpl',
-  'api/detail.mpl',
-  'api/team.mpl',
-  'api/alerts.mpl',
-  'api/settings.mpl',
-  'api/helpers.mpl',
-];
-
 const out = execFileSync(
   'cargo',
-  ['run', '-q', '-p', 'mesh-rewrite', '--example', 'permalink', '--', 'public/examples/mesher', ...HANDLER_FILES],
+  ['run', '-q', '-p', 'mesh-rewrite', '--example', 'permalink', '--',
+    'public/examples/mesher', 'core/tests/fixtures/permalink/inventory'],
   { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 },
 );
-const { fragment, bundle } = JSON.parse(out);
-const compact = JSON.stringify(JSON.parse(bundle));
-const lz = LZString.compressToEncodedURIComponent(compact);
-const source = HANDLER_FILES.length;
-const ours = fragment.length;
-const saving = (1 - ours / lz.length) * 100;
-console.log(`state: ${source} files, ${compact.length} characters of JSON`);
-console.log(`ours (v1. fragment):                    ${ours} characters`);
-console.log(`lz-string compressToEncodedURIComponent: ${lz.length} characters`);
-console.log(`ours is ${saving.toFixed(1)}% shorter (goal: at least 25%)`);
+const rows = JSON.parse(out).map((c) => {
+  const json = JSON.stringify(JSON.parse(c.bundle));
+  const lz = LZString.compressToEncodedURIComponent(json).length;
+  const brotli = brotliCompressSync(Buffer.from(json), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+  }).toString('base64url').length;
+  const verdict = c.goal === 0 ? '' : c.v2 <= c.goal ? `goal ≤ ${c.goal}: met` : `goal ≤ ${c.goal}: MISSED`;
+  return { case: c.name, v2: c.v2, v1: c.v1, 'lz-string': lz, 'brotli-11': brotli, 'v2 vs lz': `${((1 - c.v2 / lz) * 100).toFixed(1)}% shorter`, verdict };
+});
+console.table(rows);

@@ -2,6 +2,7 @@
 //! link, opening a link on load, and the autosave. Nothing the user has is replaced without asking.
 
 use crate::browser::{clipboard, download, files, fragment, storage};
+use crate::examples;
 use crate::state::{use_store, Level, Store};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -16,9 +17,14 @@ const SAFE: usize = 8_000;
 /// Quiet time after the last change before the meter and the autosave catch up.
 const SETTLE_MS: u32 = 400;
 
+/// The link fragment for the page's state (written against the bundled example).
+fn encode(state: &State) -> String {
+    permalink::encode(state, Some(examples::baseline()))
+}
+
 /// Puts the state's link in the address bar and on the clipboard.
 pub fn copy_link(store: Store) {
-    let link = permalink::encode(&store.snapshot());
+    let link = encode(&store.snapshot());
     fragment::replace(&link);
     let url = fragment::url_with(&link);
     let len = url.len();
@@ -70,7 +76,7 @@ pub fn Share() -> impl IntoView {
         store.view.track();
         store.simulation.track();
         let timeout = Timeout::new(SETTLE_MS, move || {
-            let fragment = permalink::encode(&store.snapshot());
+            let fragment = encode(&store.snapshot());
             link_len.set(Some(fragment::url_with(&fragment).len()));
         });
         pending.set_value(Some(timeout));
@@ -124,7 +130,7 @@ pub fn Keeper() -> impl IntoView {
     // A link whose state differs from the autosaved work, waiting for the user's choice.
     let offered = RwSignal::new(None::<State>);
     let saved = storage::load_work().and_then(|text| bundle::from_json(&text).ok());
-    let link = fragment::get().filter(|f| !f.is_empty()).map(|f| permalink::decode(&f));
+    let link = fragment::get().filter(|f| !f.is_empty()).map(|f| permalink::decode(&f, Some(examples::baseline())));
     match (link, saved) {
         (Some(Ok(state)), Some(work)) if work != state && !work.files.is_empty() => {
             store.restore(work);
