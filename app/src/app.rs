@@ -6,7 +6,7 @@
 
 use crate::components::{
     diagnostics::Diagnostics, diff_view::DiffView, editor::Editor, file_tree::FileTree, options::Options,
-    report::Report, simulator::Simulator, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
+    report::Report, share::UpdateOffer, simulator::Simulator, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
 };
 use crate::examples;
 use crate::state::{use_store, Store, Tab};
@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
             <Tabs />
         </header>
         <Messages />
+        <UpdateOffer />
         <main class="layout" data-testid="layout" data-tab=tab>
             <aside class="pane files-pane" data-pane="files">
                 <FileTree />

@@ -22,12 +22,31 @@ fn encode(state: &State) -> String {
     permalink::encode(state, Some(examples::baseline()))
 }
 
-/// Puts the state's link in the address bar and on the clipboard.
+thread_local! {
+    /// The too-long link the user was warned about: copying the same link again copies it anyway.
+    static WARNED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Puts the state's link in the address bar and on the clipboard. A link too long to share is not
+/// copied silently: the first try says so and offers the bundle; trying again copies it anyway.
 pub fn copy_link(store: Store) {
     let link = encode(&store.snapshot());
-    fragment::replace(&link);
     let url = fragment::url_with(&link);
     let len = url.len();
+    let insisted = WARNED.with(|w| w.borrow().as_deref() == Some(link.as_str()));
+    if len > SAFE && !insisted {
+        WARNED.with(|w| *w.borrow_mut() = Some(link));
+        store.notify(
+            Level::Warning,
+            format!(
+                "This link is {} characters: too long to share reliably. Download a bundle instead \
+                 (Download bundle), or press Copy link again to copy it anyway.",
+                thousands(len)
+            ),
+        );
+        return;
+    }
+    fragment::replace(&link);
     spawn_local(async move {
         let text = if clipboard::write(&url).await {
             format!("Link copied ({} characters)", thousands(len))
@@ -119,6 +138,31 @@ pub fn Share() -> impl IntoView {
                 <input type="file" accept=".json,application/json" data-testid="open-bundle" on:change=open_bundle />
             </label>
         </div>
+    }
+}
+
+/// Offers a new build of the page once its service worker is installed (public/sw-register.js says
+/// so with `mesh-update-ready`); the update happens only when the user accepts, never mid-work.
+#[component]
+pub fn UpdateOffer() -> impl IntoView {
+    let window = gloo_utils::window();
+    // The worker may have reported before this component mounted.
+    let already = js_sys::Reflect::get(&window, &"__meshUpdateReady".into()).is_ok_and(|v| v.is_truthy());
+    let ready = RwSignal::new(already);
+    gloo_events::EventListener::new(&window, "mesh-update-ready", move |_| ready.set(true)).forget();
+    let accept = move |_| {
+        if let Ok(event) = web_sys::Event::new("mesh-update-accept") {
+            let _ = gloo_utils::window().dispatch_event(&event);
+        }
+    };
+    view! {
+        <Show when=move || ready.get()>
+            <div class="update-offer" data-testid="update-ready" role="status">
+                <span>"A new version of the playground is ready."</span>
+                <button data-testid="update-reload" on:click=accept>"Reload to update"</button>
+                <button data-testid="update-later" on:click=move |_| ready.set(false)>"Later"</button>
+            </div>
+        </Show>
     }
 }
 
