@@ -19,13 +19,15 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
 };
 
-/** Serves DIST at http://127.0.0.1:PORT/sub/; everything outside /sub/ is a 404. */
-export async function startServer() {
+/** Serves DIST at http://127.0.0.1:PORT/sub/; everything outside /sub/ is a 404. `rewrite(path, body)`
+ *  may change a file's bytes as served (a test's stand-in for a new build). */
+export async function startServer({ rewrite = (_path, body) => body } = {}) {
   statSync(join(DIST, 'index.html')); // fail early: run `cargo xtask test page` first
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -40,7 +42,7 @@ export async function startServer() {
     }
     if (path.endsWith('/')) file = join(file, 'index.html');
     try {
-      const body = readFileSync(file);
+      const body = rewrite(path.slice(SUB_PATH.length) || 'index.html', readFileSync(file));
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

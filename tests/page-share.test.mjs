@@ -42,7 +42,7 @@ async function copyLink(page, context) {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   await page.getByTestId('copy-link').click();
   await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
-  await page.waitForURL(/#v1\./);
+  await page.waitForURL(/#v2\./);
   return page.url();
 }
 
@@ -67,7 +67,7 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   const url = await copyLink(page, context);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
-  assert.ok(url.startsWith(`${env.server.url}#v1.`), url);
+  assert.ok(url.startsWith(`${env.server.url}#v2.`), url);
   const before = await seen(page);
   assert.equal(before.selected, 'api/team.mpl');
   assert.equal(before.view, 'diff-mode-split');
@@ -83,7 +83,21 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await context.close();
 });
 
-test('the link meter gives the link length and whether it fits a chat message', async () => {
+test('a v1 link made before v2 links still opens as it was made', async () => {
+  const fixture = join(MESHER, '..', '..', '..', 'core', 'tests', 'fixtures', 'permalink', 'node-mode-split.v1.link');
+  const link = readFileSync(fixture, 'utf8');
+  assert.ok(link.startsWith('v1.'));
+  const { page, context, requests, errors } = await openPage(env.browser, `${env.server.url}#${link}`);
+  await page.locator('[data-testid=file-row]').nth(2).waitFor();
+  const rows = await page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path));
+  assert.deepEqual(rows, meshFiles().slice(0, 3));
+  assert.equal(await page.getByTestId('opt-form-node-mode').isChecked(), true);
+  assert.equal(await page.locator('[data-testid^=diff-mode-].active').getAttribute('data-testid'), 'diff-mode-split');
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('the link meter gives the link length; a link to the example carries only the edits', async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   const small = await copyLink(page, context);
@@ -91,19 +105,47 @@ test('the link meter gives the link length and whether it fits a chat message', 
   await meter.filter({ hasText: `${thousands(small.length)} characters · fits a chat message` }).waitFor();
   assert.ok(small.length <= 2000, String(small.length));
 
-  // Reset asks (there is work), then brings the example: 24 files.
+  // Reset asks (there is work), then brings the example: 24 files, yet the link holds no file text.
   await page.getByTestId('reset').click();
   await page.getByTestId('reset-yes').click();
   await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
-  const big = await copyLink(page, context);
-  assert.ok(big.length > 8000, String(big.length));
-  await meter
-    .filter({ hasText: `${thousands(big.length)} characters · too long for a link: download a bundle` })
-    .waitFor();
-  assert.equal(await meter.evaluate((e) => e.classList.contains('warn')), true);
-  assert.equal(await page.getByTestId('download-bundle').evaluate((e) => e.classList.contains('suggested')), true);
+  const example = await copyLink(page, context);
+  const fragment = new URL(example).hash.slice(1);
+  assert.ok(fragment.length <= 120, `${fragment.length}: ${fragment}`);
+  await meter.filter({ hasText: `${thousands(example.length)} characters · fits a chat message` }).waitFor();
   await screenshot(page, 'share-2-meter');
-  console.log(`link length: one file ${small.length}, the example project (24 files) ${big.length}`);
+  console.log(`link length: one file ${small.length}, the example project (24 files) ${example.length}`);
+  assertOwnOrigin(requests, errors);
+  await context.close();
+});
+
+test('a link too long to share is not copied silently: it offers the bundle, and copies when asked again', async () => {
+  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+  // Text that does not compress: 12,000 characters of a hex counter hash in comments.
+  let big = 'fn main() do\n  Process.whereis("mesher_registry")\nend\n';
+  let x = 12345;
+  for (let i = 0; i < 800; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    big += `# ${x.toString(36)}${(x * 7).toString(36)}\n`;
+  }
+  await page.getByTestId('editor').fill(big);
+  const meter = page.getByTestId('link-meter');
+  await meter.filter({ hasText: 'too long for a link: download a bundle' }).waitFor();
+  const length = Number((await meter.textContent()).split(' ')[0].replaceAll(',', ''));
+  assert.ok(length > 8000, String(length));
+  await page.evaluate(() => navigator.clipboard.writeText('untouched'));
+  await page.getByTestId('copy-link').click();
+  await expectNotice(
+    page,
+    `This link is ${thousands(length)} characters: too long to share reliably. Download a bundle instead (Download bundle), or press Copy link again to copy it anyway.`,
+  );
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'untouched');
+  assert.equal(new URL(page.url()).hash, '');
+  assert.equal(await page.getByTestId('download-bundle').evaluate((e) => e.classList.contains('suggested')), true);
+  await page.getByTestId('copy-link').click();
+  await expectNotice(page, `Link copied (${thousands(length)} characters)`);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
   assertOwnOrigin(requests, errors);
   await context.close();
 });
@@ -155,15 +197,19 @@ test('hostile or broken links are refused with a clear message; the page and the
   const valid = new URL(await copyLink(maker.page, maker.context)).hash.slice(1);
   await maker.context.close();
   const payload = valid.slice(3);
-  const truncated = `v1.${payload.slice(0, Math.floor(payload.length / 8) * 4)}`;
-  // 51 MB of zeros deflate to ~50 KB: a valid v1 prefix over a payload that expands past the cap.
-  const bomb = `v1.${deflateRawSync(Buffer.alloc(51 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
+  const truncated = `v2.${payload.slice(0, Math.floor(payload.length / 8) * 4)}`;
+  // 51 MB of zeros deflate to ~50 KB: valid prefixes over a payload that expands past the cap
+  // (v2: header byte 0x11 = dictionary 1, deflated).
+  const zeros = deflateRawSync(Buffer.alloc(51 * 1024 * 1024), { level: 9 });
+  const bomb = `v1.${zeros.toString('base64url')}`;
+  const bomb2 = `v2.${Buffer.concat([Buffer.from([0x11]), zeros]).toString('base64url')}`;
   const cases = [
-    ['hello', 'this link holds no playground state (expected it to start with `v1.`)'],
-    ['v9.AAAA', 'this link was made by a different version of the playground (`v9`); this page reads `v1` links'],
+    ['hello', 'this link holds no playground state (expected it to start with `v2.` or `v1.`)'],
+    ['v9.AAAA', 'this link was made by a different version of the playground (`v9`); this page reads `v1` and `v2` links'],
     ['v1.!!!!', 'this link is damaged: it has characters a link cannot hold'],
     [truncated, 'this link is damaged or cut short: its data does not decompress'],
     [bomb, 'this link expands to more than 50 MB; it was not opened'],
+    [bomb2, 'this link expands to more than 50 MB; it was not opened'],
   ];
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const saved = 'fn saved() do\n  Process.whereis("mesher_registry")\nend\n';
@@ -337,7 +383,7 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
 
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   await page.keyboard.press('Control+s');
-  await page.waitForURL(/#v1\./);
+  await page.waitForURL(/#v2\./);
   await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
   await page.keyboard.press('Control+Enter');
   assert.equal(await page.getByTestId('replacement').count(), 1);

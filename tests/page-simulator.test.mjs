@@ -252,7 +252,7 @@ test('scenario, seed and step travel in the permalink', async () => {
   assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('copy-link').click();
-  await page.waitForFunction(() => location.hash.startsWith('#v1.'));
+  await page.waitForFunction(() => location.hash.startsWith('#v2.'));
   const url = page.url();
 
   const fresh = await openPage(env.browser, url);

@@ -66,7 +66,7 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             LinkError::UnknownVersion(v) if v.is_empty() => {
-                write!(f, "this link holds no playground state (expected it to start with `v1.`)")
+                write!(f, "this link holds no playground state (expected it to start with `v2.` or `v1.`)")
             }
             LinkError::UnknownVersion(v) => write!(
                 f,
