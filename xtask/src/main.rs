@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's tasks, each installing what it needs first.
 
 mod bench;
+mod dist;
 mod ensure;
 mod fuzz;
 mod run;
@@ -13,6 +14,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   serve          build the page and serve it at http://127.0.0.1:8080 (trunk serve)
+  dist [DIR]     the release page as a static folder (pre-compressed, host header files)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
   bench [NAME..] native benchmarks (parse throughput in MB/s)
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::run(rest),
+        Some("dist") => dist::run(rest),
         Some("test") => test::run(rest),
         Some("bench") => bench::run(rest),
         Some("fuzz") => fuzz::run(rest),

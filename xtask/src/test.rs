@@ -114,9 +114,13 @@ fn wasm() -> Result {
     )
 }
 
+/// What the page may cost to download: wasm + js + css, gzipped (the size reached + 5%).
+pub const PAGE_BUDGET_GZ: u64 = 700_000;
+
 /// The page must not import from `env` (a libc call compiled into the grammar would, and
-/// the browser would refuse to instantiate it). Prints what the page costs to download.
-fn check_dist() -> Result {
+/// the browser would refuse to instantiate it). Then ships it: .gz/.br beside each asset, header
+/// files, the size table (raw, gzip, brotli), and the budget.
+pub fn check_dist() -> Result {
     let wasm = dist_file("_bg.wasm")?;
     let imports = output(&mut cmd("wasm-objdump", &["-x", "-j", "Import", &wasm.display().to_string()]))
         .ok_or("wasm-objdump failed")?;
@@ -125,16 +129,8 @@ fn check_dist() -> Result {
         return Err(format!("{} imports from `env`:\n{}", wasm.display(), env.join("\n")));
     }
     println!("{}: no `env` imports", wasm.display());
-    let mut total = (0, 0);
-    for suffix in ["_bg.wasm", ".js", ".css"] {
-        for file in dist_files(suffix)? {
-            let (raw, gz) = (std::fs::metadata(&file).map_err(|e| e.to_string())?.len(), gzipped_len(&file)?);
-            println!("size {:<48} {raw:>9} bytes raw {gz:>9} bytes gzipped", file.file_name().unwrap().to_string_lossy());
-            total = (total.0 + raw, total.1 + gz);
-        }
-    }
-    println!("size {:<48} {:>9} bytes raw {:>9} bytes gzipped", "wasm + js + css", total.0, total.1);
-    Ok(())
+    let budget = PAGE_BUDGET_GZ.to_string();
+    status(&mut cmd("node", &["xtask/precompress.mjs", "dist", "--budget-gz", &budget]))
 }
 
 fn dist_files(suffix: &str) -> Result<Vec<PathBuf>> {
@@ -157,14 +153,6 @@ fn dist_file(suffix: &str) -> Result<PathBuf> {
         [one] => Ok(one.clone()),
         _ => Err(format!("expected one dist/*{suffix}, found {}", files.len())),
     }
-}
-
-fn gzipped_len(file: &Path) -> Result<u64> {
-    let out = cmd("gzip", &["-9", "-c"])
-        .arg(file)
-        .output()
-        .map_err(|e| format!("gzip: {e}"))?;
-    Ok(out.stdout.len() as u64)
 }
 
 fn e2e() -> Result {
