@@ -7,11 +7,15 @@ mod rewrite_cmd;
 mod simulate_cmd;
 mod verdict_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mesh-rewrite", version, about = "Parse Mesh and rewrite registry lookups to be cluster-aware")]
+#[command(
+    name = "mesh-rewrite",
+    version = mesh_rewrite::version(),
+    about = "Parse Mesh and rewrite registry lookups to be cluster-aware"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,6 +31,13 @@ enum Command {
     Simulate(simulate_cmd::Args),
     /// Which helper form is safe to ship: every form × every built-in scenario, before vs after.
     Verdict(verdict_cmd::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these argument definitions.
+    Man,
 }
 
 /// Exit codes shared by every subcommand.
@@ -52,6 +63,20 @@ fn main() -> ExitCode {
         Command::Rewrite(args) => rewrite_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Verdict(args) => verdict_cmd::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "mesh-rewrite", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => rewrite_cmd::print_stdout(&String::from_utf8_lossy(&page)).map_or(exit::USAGE, |_| exit::OK),
+                Err(e) => {
+                    eprintln!("mesh-rewrite: {e}");
+                    exit::USAGE
+                }
+            }
+        }
     };
     ExitCode::from(code)
 }

@@ -17,10 +17,16 @@ fn main() {
             .expect("tree-sitter-language sets DEP_TREE_SITTER_LANGUAGE_WASM_HEADERS for wasm32");
         build.include(headers);
     }
+    // FNV-1a of the C sources: names the grammar a build carries (`mesh-rewrite --version`, links).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in ["parser.c", "scanner.c"] {
         let path = src.join(file);
         println!("cargo:rerun-if-changed={}", path.display());
+        for byte in std::fs::read(&path).expect("grammar sources are readable") {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
         build.file(path);
     }
+    println!("cargo:rustc-env=MESH_GRAMMAR_HASH={:012x}", hash >> 16);
     build.compile("tree-sitter-mesh");
 }

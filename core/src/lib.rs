@@ -13,3 +13,10 @@ pub mod project;
 pub mod rewrite;
 pub mod simulate;
 pub mod verdict;
+
+/// The engine's version: the crate's, and the grammar's hash (`0.1.0 (grammar 3f2a…)`). Links, bundles
+/// and reports carry it, so what another build made can be recognised.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| format!("{} (grammar {})", env!("CARGO_PKG_VERSION"), tree_sitter_mesh::GRAMMAR_HASH))
+}

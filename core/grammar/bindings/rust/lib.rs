@@ -9,6 +9,9 @@ extern "C" {
 /// The tree-sitter language of Mesh.
 pub const LANGUAGE: LanguageFn = unsafe { LanguageFn::from_raw(tree_sitter_mesh) };
 
+/// 48 bits of a hash of the generated parser and the scanner, in hex: which grammar this build has.
+pub const GRAMMAR_HASH: &str = env!("MESH_GRAMMAR_HASH");
+
 /// Node type information (`src/node-types.json`).
 pub const NODE_TYPES: &str = include_str!("../../src/node-types.json");
 
