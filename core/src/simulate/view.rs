@@ -156,8 +156,16 @@ mod tests {
 
     #[test]
     fn helper_text_without_a_project_is_the_rules_form() {
-        let rule = Rule::default();
-        let expected = HelperSource { text: rule.helper_source(), label: "plan".into(), path: None };
+        let rule = Rule { helper_form: HelperForm::NodeLocal, helper_name: "find_reg".into(), ..Rule::default() };
+        let text = "# Registry lookup, in one place for the whole app.\n\
+                    # A service call must reach a registry on the caller's own node: a call to a\n\
+                    # PID on another node crashes the caller. So every node keeps resolving its own\n\
+                    # registry, exactly as before. Change this one function when Mesh gets remote\n\
+                    # service calls.\n\
+                    pub fn find_reg() do\n\
+                    \x20 Process.whereis(\"mesher_registry\")\n\
+                    end\n";
+        let expected = HelperSource { text: text.into(), label: "node-local".into(), path: None };
         assert_eq!(helper_text(None, &rule), expected);
     }
 

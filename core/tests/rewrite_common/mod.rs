@@ -41,8 +41,11 @@ pub fn project(files: &[(&str, &str)]) -> Project {
 pub fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/rewrite").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
+        if fs::read_to_string(&path).ok().as_deref() != Some(actual) {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, actual).unwrap();
+            eprintln!("UPDATE_GOLDEN: rewrote {}", path.display());
+        }
         return;
     }
     let expected = fs::read_to_string(&path)
