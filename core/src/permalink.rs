@@ -41,6 +41,17 @@ pub struct Simulation {
     pub remote_calls_work: bool,
 }
 
+impl Simulation {
+    /// The wire form both link versions use: (scenario, seed, step, remote calls work).
+    fn to_wire(&self) -> (String, u64, u32, bool) {
+        (self.scenario.clone(), self.seed, self.step, self.remote_calls_work)
+    }
+
+    fn from_wire((scenario, seed, step, remote_calls_work): (String, u64, u32, bool)) -> Simulation {
+        Simulation { scenario, seed, step, remote_calls_work }
+    }
+}
+
 impl Default for Simulation {
     fn default() -> Simulation {
         Simulation { scenario: "late-join".into(), seed: 1, step: 0, remote_calls_work: false }
@@ -200,12 +211,7 @@ impl From<&State> for StateV1 {
             },
             selected: s.selected.clone(),
             view: s.view.clone(),
-            simulation: (
-                s.simulation.scenario.clone(),
-                s.simulation.seed,
-                s.simulation.step,
-                s.simulation.remote_calls_work,
-            ),
+            simulation: s.simulation.to_wire(),
         }
     }
 }
@@ -230,12 +236,7 @@ impl TryFrom<StateV1> for State {
             },
             selected: w.selected,
             view: w.view,
-            simulation: Simulation {
-                scenario: w.simulation.0,
-                seed: w.simulation.1,
-                step: w.simulation.2,
-                remote_calls_work: w.simulation.3,
-            },
+            simulation: Simulation::from_wire(w.simulation),
         })
     }
 }

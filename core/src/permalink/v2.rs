@@ -156,12 +156,7 @@ fn pack(state: &State, files: FilesV2, baseline: Option<Baseline>) -> Vec<u8> {
         rule: RuleV2::from(&state.rule),
         selected: state.selected.clone(),
         view: state.view.clone(),
-        simulation: (
-            state.simulation.scenario.clone(),
-            state.simulation.seed,
-            state.simulation.step,
-            state.simulation.remote_calls_work,
-        ),
+        simulation: state.simulation.to_wire(),
     };
     let bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
     let deflated = deflate_with_dictionary(DICTIONARY_1.as_bytes(), &bytes);
@@ -273,12 +268,7 @@ pub fn decode(payload: &str, baseline: Option<Baseline>) -> Result<State, LinkEr
         rule: Rule::try_from(wire.rule)?,
         selected: wire.selected,
         view: wire.view,
-        simulation: Simulation {
-            scenario: wire.simulation.0,
-            seed: wire.simulation.1,
-            step: wire.simulation.2,
-            remote_calls_work: wire.simulation.3,
-        },
+        simulation: Simulation::from_wire(wire.simulation),
     })
 }
 
