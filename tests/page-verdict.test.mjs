@@ -51,7 +51,8 @@ const TIMINGS = /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms · v
 async function openExample(options = WIDE) {
   const opened = await openPage(env.browser, env.server.url, options);
   await opened.page.getByTestId('load-example').click();
-  await opened.page.getByTestId('verdict-headline').filter({ hasText: HEADLINE }).waitFor(WAIT);
+  // Attached: a narrow screen opens on the Source tab.
+  await opened.page.getByTestId('verdict-headline').filter({ hasText: HEADLINE }).waitFor({ state: 'attached', ...WAIT });
   return opened;
 }
 
@@ -125,7 +126,7 @@ test('the switch button moves to node-local: radio, diff, checks, rows; the verd
   await page.locator('[data-testid="file-row"][data-path="api/helpers.mpl"]').click();
   await page.getByTestId('diff-mode-unified').click();
   await page.locator('[data-testid=diff-line].add .text', { hasText: /^  Process\.whereis\("mesher_registry"\)$/ }).waitFor(WAIT);
-  const added = await texts(page.locator('[data-testid=diff-line].add .text'));
+  const added = await page.locator('[data-testid=diff-line].add .text').evaluateAll((els) => els.map((e) => e.textContent));
   for (const line of [
     '# Registry lookup, in one place for the whole app.',
     '# service calls.',
@@ -237,9 +238,14 @@ test('downloads: an unsafe form asks first and says why; anyway downloads it nam
   assert.ok(readFileSync(join(dir, 'plan.patch'), 'utf8').includes('+  if local != 0 do'));
   await confirm.waitFor({ state: 'detached', ...WAIT });
 
-  // Cancel keeps everything as it was; "switch" changes the form and downloads nothing.
+  // Cancel and Esc keep everything as it was; "switch" changes the form and downloads nothing.
   await page.getByTestId('download-zip').click();
   await page.getByTestId('download-cancel').click();
+  await confirm.waitFor({ state: 'detached', ...WAIT });
+  await page.getByTestId('download-file').click();
+  await confirm.waitFor(WAIT);
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'download-switch', null, WAIT);
+  await page.keyboard.press('Escape');
   await confirm.waitFor({ state: 'detached', ...WAIT });
   await page.getByTestId('download-zip').click();
   await page.getByTestId('download-switch').click();
@@ -266,6 +272,8 @@ test('narrow screen: the Report tab shows the verdict without scrolling; the sim
   await assertFirstScreen(page, 'verdict');
   assert.deepEqual(await rows(page), ROWS('plan'));
   await screenshot(page, 'verdict-5-narrow-report');
+  // What the phone shows before any scrolling.
+  await page.screenshot({ path: join(ARTIFACTS, 'verdict-5-narrow-first-screen.png') });
 
   await page.getByTestId('tab-simulator').click();
   await page.getByTestId('sim-form').selectOption('node-name');
@@ -322,6 +330,7 @@ test('ok-remote is a warning: the page\'s warning colours and a title saying why
       "answered by another node's registry: its pool handles are useless on this node",
     );
     mkdirSync(ARTIFACTS, { recursive: true });
+    await page.setViewportSize({ width: 1440, height: 1500 });
     await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, `verdict-7-ok-remote-${colorScheme}.png`) });
     assert.deepEqual(errors, []);
     await context.close();

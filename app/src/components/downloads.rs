@@ -8,6 +8,7 @@ use crate::browser::download;
 use crate::state::{use_store, Store};
 use leptos::prelude::*;
 use mesh_rewrite::intake::zip_files;
+use wasm_bindgen::JsCast;
 
 /// Saves `what` as the analysis has it now.
 fn save(store: Store, what: &Download) {
@@ -92,6 +93,14 @@ fn ConfirmDownload(asking: RwSignal<Option<(Download, String)>>) -> impl IntoVie
             store.set_helper_form(form);
         }
     };
+    // The question takes the keyboard focus (its first button), so Enter answers it and Esc closes it.
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let button = dialog.get().and_then(|d| d.query_selector("button").ok().flatten());
+        if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = button.focus();
+        }
+    });
     move || {
         let (_, reason) = asking.get()?;
         Some(view! {
@@ -101,6 +110,7 @@ fn ConfirmDownload(asking: RwSignal<Option<(Download, String)>>) -> impl IntoVie
                     role="alertdialog"
                     aria-labelledby="download-confirm-title"
                     data-testid="download-confirm"
+                    node_ref=dialog
                     on:click=|ev| ev.stop_propagation()
                     on:keydown=move |ev| {
                         if ev.key() == "Escape" {

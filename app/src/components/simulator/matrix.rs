@@ -45,14 +45,14 @@ pub fn Matrix() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
+            <p class="sim-matrix-caption">
+                {format!(
+                    "Every helper form in every scenario, seeds 0–{}: how the requests end after the rewrite, compared with today",
+                    verdict.seeds - 1
+                )}
+            </p>
             <div class="sim-matrix-wrap">
-                <table class="sim-matrix" data-testid="sim-matrix">
-                    <caption>
-                        {format!(
-                            "Every helper form in every scenario, seeds 0–{}: how the requests end after the rewrite compared with today",
-                            verdict.seeds - 1
-                        )}
-                    </caption>
+                <table class="sim-matrix" data-testid="sim-matrix" aria-label="Helper forms × scenarios">
                     <thead><tr><th scope="col">"form"</th>{head}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
