@@ -1,4 +1,4 @@
-//! How long the last run took, per stage (the verdict shows 0.0 when it was reused).
+//! How long the last run took, per stage (a reused verdict shows a fraction of a millisecond).
 
 use crate::state::use_store;
 use leptos::prelude::*;
