@@ -283,6 +283,20 @@ fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
     lines
 }
 
+/// Milliseconds from a monotonic clock.
+fn now() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        static START: OnceLock<std::time::Instant> = OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,19 +395,5 @@ mod tests {
             per_line(text, &spans),
             vec![vec![s(0, 3, "keyword")], vec![s(0, 2, "string")], vec![s(0, 2, "string")], vec![]]
         );
-    }
-}
-
-/// Milliseconds from a monotonic clock.
-fn now() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use std::sync::OnceLock;
-        static START: OnceLock<std::time::Instant> = OnceLock::new();
-        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
     }
 }
