@@ -91,7 +91,7 @@ test('the example: summary, every replacement, checklist, diagnostics, skipped l
   // Counts vs expected: the eight planned files, all matching.
   assert.equal(await page.getByTestId('count').count(), 8);
   assert.equal(await page.locator('[data-testid="count"].mismatch').count(), 0);
-  assert.match(await page.getByTestId('timings').textContent(), /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms$/);
+  assert.match(await page.getByTestId('timings').textContent(), /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms · verdict \d+\.\d ms$/);
   await screenshot(page, 'rewrite-1-example');
   assert.deepEqual(errors, []);
   await context.close();

@@ -295,6 +295,9 @@ test('work is autosaved across reloads; reset asks, then brings back the example
 test('downloads: the patch applies with git apply and gives the zip; the current file', async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
+  // The form the verdict finds safe downloads without asking (page-verdict tests the asking).
+  await page.getByTestId('opt-form-node-local').check();
+  await page.locator('[data-testid=verdict-form][data-form=node-local].current').waitFor({ timeout: 15000 });
   await selectFile(page, 'api/team.mpl');
   const dir = mkdtempSync(join(tmpdir(), 'downloads-'));
   const save = async (testid) => {
@@ -308,7 +311,7 @@ test('downloads: the patch applies with git apply and gives the zip; the current
   const file = await save('download-file');
   assert.deepEqual(
     [patch, file].map((p) => relative(dir, p)),
-    ['mesh-rewrite.patch', 'team.mpl'],
+    ['mesh-rewrite-node-local.patch', 'team.mpl'],
   );
   assert.deepEqual([...zip.keys()].sort(), meshFiles());
 

@@ -6,6 +6,8 @@ use mesh_rewrite::diff::Hunk;
 use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
 use mesh_rewrite::rewrite::report::{FileStatus, HelperAction};
+use mesh_rewrite::rewrite::rule::HelperForm;
+use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
 
 /// What the file tree shows next to a file.
@@ -43,6 +45,61 @@ pub fn summary(analysis: &Analysis) -> String {
         HelperAction::Blocked => format!("helper not inserted: {} has syntax errors", report.helper.path),
     };
     format!("{} in {} · {helper}", plural(report.replacement_count(), "replacement"), plural(with, "file"))
+}
+
+/// Who a verdict row's sentence is about: the form's name, or the project's own helper.
+pub fn form_subject(form: &str) -> String {
+    if form == "project" { "The project's own helper".to_owned() } else { form.to_owned() }
+}
+
+/// A verdict row as one sentence: `node-local compiles and is never worse than today: ….`
+pub fn form_sentence(f: &FormVerdict) -> String {
+    format!("{} {}.", form_subject(&f.form), f.summary)
+}
+
+/// The form the verdict recommends, when it is not the current one and the rule can switch to it
+/// (the project's own helper is no form of the rule).
+pub fn switch_target(verdict: &Verdict) -> Option<HelperForm> {
+    verdict.recommended.as_deref().filter(|r| *r != verdict.current).and_then(HelperForm::from_name)
+}
+
+/// Why downloading the current form's rewrite needs a confirmation; None when it is safe to ship.
+pub fn download_warning(verdict: &Verdict) -> Option<String> {
+    let current = verdict.form(&verdict.current)?;
+    if current.safe() {
+        return None;
+    }
+    let subject = match current.form.as_str() {
+        "project" => "The project's own helper".to_owned(),
+        form => format!("The {form} helper"),
+    };
+    let advice = match &verdict.recommended {
+        Some(r) => format!("Ship {r} instead."),
+        None => "No helper form is safe to ship.".to_owned(),
+    };
+    Some(format!("{subject} {}. {advice}", current.summary))
+}
+
+/// What the toolbar offers to download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Download {
+    Patch,
+    Zip,
+    /// One file of the rewritten project, by path.
+    File(String),
+}
+
+impl Download {
+    /// The patch and the zip name the helper form they hold (`mesh-rewrite-node-local.patch`); a
+    /// single file keeps its own name, to drop in place of the original.
+    pub fn name(&self, form: &str) -> String {
+        let form = if form == "project" { "project-helper" } else { form };
+        match self {
+            Download::Patch => format!("mesh-rewrite-{form}.patch"),
+            Download::Zip => format!("mesh-rewritten-{form}.zip"),
+            Download::File(path) => path.rsplit('/').next().unwrap_or(path).to_owned(),
+        }
+    }
 }
 
 /// Paths of the files the rewrite changes, in the report's order.
@@ -304,6 +361,69 @@ pub fn path_at(root: &SyntaxNode, at: usize) -> Vec<usize> {
 mod tests {
     use super::*;
     use mesh_rewrite::diff::hunks;
+    use mesh_rewrite::verdict::ScenarioVerdict;
+
+    fn row(form: &str, compiles: bool, worse: usize, summary: &str) -> FormVerdict {
+        FormVerdict {
+            form: form.into(),
+            compiles,
+            diagnostics: Vec::new(),
+            cannot_simulate: None,
+            worse,
+            better: 0,
+            same: 0,
+            scenarios: Vec::<ScenarioVerdict>::new(),
+            summary: summary.into(),
+            size: 1,
+        }
+    }
+
+    fn verdict(current: &str, recommended: Option<&str>, forms: Vec<FormVerdict>) -> Verdict {
+        Verdict {
+            recommended: recommended.map(Into::into),
+            current: current.into(),
+            seeds: 16,
+            scenarios: Vec::new(),
+            forms,
+            headline: String::new(),
+        }
+    }
+
+    #[test]
+    fn unsafe_forms_warn_before_a_download_and_offer_the_safe_one() {
+        let forms = || {
+            vec![
+                row("plan", false, 16, "does not compile (E0001)"),
+                row("node-mode", true, 80, "compiles, but crashes on node b in late-join"),
+                row("node-local", true, 0, "compiles and is never worse than today"),
+            ]
+        };
+        let plan = verdict("plan", Some("node-local"), forms());
+        assert_eq!(
+            download_warning(&plan).as_deref(),
+            Some("The plan helper does not compile (E0001). Ship node-local instead.")
+        );
+        assert_eq!(switch_target(&plan), Some(HelperForm::NodeLocal));
+        assert_eq!(
+            download_warning(&verdict("node-mode", None, forms())).as_deref(),
+            Some("The node-mode helper compiles, but crashes on node b in late-join. No helper form is safe to ship.")
+        );
+        let safe = verdict("node-local", Some("node-local"), forms());
+        assert_eq!((download_warning(&safe), switch_target(&safe)), (None, None));
+        assert_eq!(form_sentence(&safe.forms[2]), "node-local compiles and is never worse than today.");
+
+        // The project's own helper: named as such, and no form to switch to.
+        let own = verdict("project", None, vec![row("project", true, 2, "compiles, but hangs on node b")]);
+        assert_eq!(
+            download_warning(&own).as_deref(),
+            Some("The project's own helper compiles, but hangs on node b. No helper form is safe to ship.")
+        );
+        assert_eq!(form_sentence(&own.forms[0]), "The project's own helper compiles, but hangs on node b.");
+        assert_eq!(switch_target(&verdict("project", Some("project"), Vec::new())), None);
+        assert_eq!(Download::Zip.name("project"), "mesh-rewritten-project-helper.zip");
+        assert_eq!(Download::Patch.name("node-local"), "mesh-rewrite-node-local.patch");
+        assert_eq!(Download::File("api/team.mpl".into()).name("plan"), "team.mpl");
+    }
 
     #[test]
     fn utf16_offsets_round_trip_through_bytes() {

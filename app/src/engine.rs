@@ -1,13 +1,15 @@
 //! The page's pipeline over the core crate: parse (incrementally, per file) → rewrite (cached per
-//! file) → assemble → diff. Work is redone only for files whose text or rule changed, so a
-//! keystroke costs one file's reparse and rewrite plus the project-wide assembly.
+//! file) → assemble → verdict → diff. Work is redone only for files whose text or rule changed, so a
+//! keystroke costs one file's reparse and rewrite plus the project-wide assembly; the verdict (every
+//! helper form × scenario × seed) is redone only when the helper it weighs can have changed.
 
 use crate::state::File;
 use mesh_rewrite::diff::{Hunk, LineKind};
 use mesh_rewrite::highlight::{Highlighter, Span};
 use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
-use mesh_rewrite::rewrite::rule::Rule;
+use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
 use mesh_rewrite::rewrite::{assemble, rewrite_parsed, FileRewrite, Outcome};
+use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,13 +19,17 @@ pub struct Timings {
     pub parse: f64,
     pub rewrite: f64,
     pub diff: f64,
+    /// About 0.1 ms when the verdict was reused (only `current` and the report's advice are redone).
+    pub verdict: f64,
 }
 
 /// What the panels show; rebuilt on every run.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
-    /// None until there are files.
+    /// None until there are files. Its report's E0001 diagnostics point at the verdict's recommended form.
     pub outcome: Option<Outcome>,
+    /// Which helper form is safe to ship; None until there are files.
+    pub verdict: Option<Arc<Verdict>>,
     /// Syntax errors of each input file, by path.
     pub errors: HashMap<String, Vec<SyntaxError>>,
     /// Diff hunks of each changed file, by path.
@@ -60,11 +66,30 @@ struct DiffEntry {
     spans: Arc<LineSpans>,
 }
 
+/// What a verdict depends on: the rule (the helper form only as far as it adds the custom form), the
+/// helper file's text and whether anything is replaced. Other files' text does not change the helper.
+#[derive(Clone, Debug, PartialEq)]
+struct VerdictKey {
+    rule: Rule,
+    helper_text: Option<String>,
+    replacing: bool,
+}
+
+/// Work the engine did, for tests of its caching.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    pub rewrites: usize,
+    pub verdicts: usize,
+}
+
 #[derive(Default)]
 pub struct Engine {
     docs: HashMap<String, Document>,
     rewrites: HashMap<String, FileRewrite>,
+    /// The rule the cached rewrites were made with, minus what only the helper's text depends on.
     rule: Option<Rule>,
+    verdict: Option<(VerdictKey, Arc<Verdict>)>,
+    pub work: Work,
     diffs: HashMap<String, DiffEntry>,
     /// Parses of the rewritten texts, updated incrementally like `docs`.
     rewritten_docs: HashMap<String, Document>,
@@ -100,9 +125,11 @@ impl Engine {
 
     pub fn run(&mut self, files: &[File], rule: &Rule) -> Analysis {
         let mut timings = Timings::default();
-        if self.rule.as_ref() != Some(rule) {
+        // Switching helper forms re-assembles but keeps every file's rewrite.
+        let per_file = per_file_rule(rule);
+        if self.rule.as_ref() != Some(&per_file) {
             self.rewrites.clear();
-            self.rule = Some(rule.clone());
+            self.rule = Some(per_file);
         }
         self.docs.retain(|path, _| files.iter().any(|f| &f.path == path));
         self.input_spans.retain(|path, _| files.iter().any(|f| &f.path == path));
@@ -125,10 +152,19 @@ impl Engine {
         for path in dirty {
             let rewritten = rewrite_parsed(&path, self.docs[&path].parsed(), rule);
             self.rewrites.insert(path, rewritten);
+            self.work.rewrites += 1;
         }
-        let outcome = (!files.is_empty())
+        let mut outcome = (!files.is_empty())
             .then(|| assemble(files.iter().map(|f| self.rewrites[&f.path].clone()).collect(), rule));
         timings.rewrite = now() - start;
+
+        let start = now();
+        let verdict = outcome.as_mut().map(|outcome| {
+            let verdict = self.verdict(files, rule, outcome);
+            annotate(&mut outcome.report, &verdict);
+            verdict
+        });
+        timings.verdict = now() - start;
 
         let start = now();
         let mut hunks = HashMap::new();
@@ -173,7 +209,50 @@ impl Engine {
             line_spans.insert(file.path.clone(), entry.spans.clone());
         }
         timings.diff = now() - start;
-        Analysis { outcome, errors, hunks, line_spans, timings }
+        Analysis { outcome, verdict, errors, hunks, line_spans, timings }
+    }
+
+    /// The verdict for the project as just assembled: reused while its inputs are the same, with
+    /// only `current` following the rule's form.
+    fn verdict(&mut self, files: &[File], rule: &Rule, outcome: &Outcome) -> Arc<Verdict> {
+        let key = VerdictKey {
+            rule: verdict_rule(rule),
+            helper_text: files.iter().find(|f| f.path == rule.helper_file).map(|f| f.text.clone()),
+            replacing: outcome.report.files.iter().any(|f| !f.replacements.is_empty()),
+        };
+        let verdict = match &self.verdict {
+            Some((cached, verdict)) if *cached == key => verdict.clone(),
+            _ => {
+                let rewrites: Vec<FileRewrite> = files.iter().map(|f| self.rewrites[&f.path].clone()).collect();
+                let verdict = Arc::new(evaluate(&rewrites, rule, DEFAULT_SEEDS));
+                self.work.verdicts += 1;
+                self.verdict = Some((key, verdict.clone()));
+                verdict
+            }
+        };
+        // `evaluate` names the rule's form current, unless the project brings its own helper.
+        let own = verdict.forms.len() == 1 && verdict.forms[0].form == "project";
+        let current = if own { "project" } else { rule.helper_form.name() };
+        if verdict.current == current {
+            verdict
+        } else {
+            Arc::new(Verdict { current: current.to_owned(), ..(*verdict).clone() })
+        }
+    }
+}
+
+/// The rule minus the helper's text (form and custom text): per-file rewrites do not depend on it.
+fn per_file_rule(rule: &Rule) -> Rule {
+    Rule { helper_form: HelperForm::Plan, custom_helper: String::new(), ..rule.clone() }
+}
+
+/// The rule as far as a verdict depends on it: every built-in form is weighed whichever one is
+/// chosen, and the custom form (with its text) only when it is chosen.
+fn verdict_rule(rule: &Rule) -> Rule {
+    if rule.helper_form == HelperForm::Custom {
+        rule.clone()
+    } else {
+        per_file_rule(rule)
     }
 }
 
@@ -204,23 +283,6 @@ fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
     lines
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spans_split_at_newlines_and_become_line_relative() {
-        let s = |a, b, class| Span { range: a..b, class };
-        // "let a\n\"x\ny\"\n": a string across lines 2 and 3.
-        let text = "let a\n\"x\ny\"\n";
-        let spans = [s(0, 3, "keyword"), s(6, 11, "string")];
-        assert_eq!(
-            per_line(text, &spans),
-            vec![vec![s(0, 3, "keyword")], vec![s(0, 2, "string")], vec![s(0, 2, "string")], vec![]]
-        );
-    }
-}
-
 /// Milliseconds from a monotonic clock.
 fn now() -> f64 {
     #[cfg(target_arch = "wasm32")]
@@ -232,5 +294,106 @@ fn now() -> f64 {
         use std::sync::OnceLock;
         static START: OnceLock<std::time::Instant> = OnceLock::new();
         START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples;
+
+    fn form(rule: &Rule, form: HelperForm) -> Rule {
+        Rule { helper_form: form, ..rule.clone() }
+    }
+
+    #[test]
+    fn the_example_gets_a_verdict_and_e0001_points_at_it() {
+        let mut engine = Engine::default();
+        let files = examples::project(examples::MESHER);
+        let analysis = engine.run(&files, &Rule::default());
+        let verdict = analysis.verdict.expect("a verdict once there are files");
+        assert_eq!(verdict.recommended.as_deref(), Some("node-local"));
+        assert_eq!(verdict.current, "plan");
+        let forms: Vec<_> = verdict.forms.iter().map(|f| (f.form.as_str(), f.compiles, f.worse)).collect();
+        assert_eq!(forms, [("plan", false, 16), ("node-mode", true, 80), ("node-local", true, 0), ("node-name", true, 0)]);
+        let report = &analysis.outcome.unwrap().report;
+        let e0001 = report.diagnostics.iter().find(|d| d.code == "E0001").unwrap();
+        assert!(
+            e0001.message.ends_with(
+                "; ship the node-local helper instead (--helper-form node-local), the form the verdict found safe"
+            ),
+            "{}",
+            e0001.message
+        );
+        assert!(Engine::default().run(&[], &Rule::default()).verdict.is_none());
+    }
+
+    #[test]
+    fn switching_forms_reuses_the_rewrites_and_the_verdict() {
+        let mut engine = Engine::default();
+        let files = examples::project(examples::MESHER);
+        let plan = Rule::default();
+        let first = engine.run(&files, &plan).verdict.unwrap();
+        let work = engine.work;
+        assert_eq!(work, Work { rewrites: files.len(), verdicts: 1 });
+
+        let analysis = engine.run(&files, &form(&plan, HelperForm::NodeLocal));
+        let verdict = analysis.verdict.unwrap();
+        assert_eq!(engine.work, work);
+        assert_eq!((verdict.current.as_str(), verdict.recommended.as_deref()), ("node-local", Some("node-local")));
+        assert_eq!(verdict.forms, first.forms);
+        let helper = analysis.outcome.unwrap().files.into_iter().find(|f| f.path == "api/helpers.mpl").unwrap();
+        assert!(helper.text.contains("pub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend"), "{}", helper.text);
+
+        // The custom form adds a row, so its verdict is computed; its text is part of it.
+        let custom = Rule {
+            custom_helper: "pub fn get_registry() do\n  Global.whereis(\"mesher_registry\")\nend\n".into(),
+            ..form(&plan, HelperForm::Custom)
+        };
+        let verdict = engine.run(&files, &custom).verdict.unwrap();
+        assert_eq!(engine.work, Work { rewrites: work.rewrites, verdicts: 2 });
+        let row = verdict.form("custom").unwrap();
+        assert_eq!((row.compiles, row.worse > 0), (true, true));
+
+        // Other options change every file's rewrite.
+        engine.run(&files, &Rule { stay_local: vec![], ..plan });
+        assert_eq!(engine.work, Work { rewrites: 2 * files.len(), verdicts: 3 });
+    }
+
+    #[test]
+    fn the_verdict_is_redone_only_when_the_helper_can_change() {
+        let mut engine = Engine::default();
+        let mut files = examples::project(examples::MESHER);
+        let rule = Rule::default();
+        let first = engine.run(&files, &rule).verdict.unwrap();
+
+        // Typing in a handler that stays replaced: same verdict, not recomputed.
+        let handler = files.iter().position(|f| f.path == "api/detail.mpl").unwrap();
+        files[handler].text.push_str("\n# a note\n");
+        let again = engine.run(&files, &rule).verdict.unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(engine.work.verdicts, 1);
+
+        // The helper file brings its own helper: one row, `project`, computed anew.
+        let helper = files.iter().position(|f| f.path == "api/helpers.mpl").unwrap();
+        files[helper].text.push_str("\npub fn get_registry() do\n  Process.whereis(\"mesher_registry\")\nend\n");
+        let own = engine.run(&files, &rule).verdict.unwrap();
+        assert_eq!(engine.work.verdicts, 2);
+        let rows: Vec<_> = own.forms.iter().map(|f| f.form.as_str()).collect();
+        assert_eq!((rows, own.current.as_str(), own.recommended.as_deref()), (vec!["project"], "project", Some("project")));
+        let other_form = engine.run(&files, &form(&rule, HelperForm::NodeMode)).verdict.unwrap();
+        assert_eq!((other_form.current.as_str(), engine.work.verdicts), ("project", 2));
+    }
+
+    #[test]
+    fn spans_split_at_newlines_and_become_line_relative() {
+        let s = |a, b, class| Span { range: a..b, class };
+        // "let a\n\"x\ny\"\n": a string across lines 2 and 3.
+        let text = "let a\n\"x\ny\"\n";
+        let spans = [s(0, 3, "keyword"), s(6, 11, "string")];
+        assert_eq!(
+            per_line(text, &spans),
+            vec![vec![s(0, 3, "keyword")], vec![s(0, 2, "string")], vec![s(0, 2, "string")], vec![]]
+        );
     }
 }

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
 use mesh_rewrite::permalink::{self, Simulation};
-use mesh_rewrite::rewrite::rule::Rule;
+use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
+use mesh_rewrite::verdict::Verdict;
 use std::sync::Arc;
 
 /// One file of the project the user brought.
@@ -130,6 +131,8 @@ pub struct Store {
     pub dark: RwSignal<Option<bool>>,
     /// The latest result of the engine over `files` and `rule`.
     pub analysis: RwSignal<Arc<Analysis>>,
+    /// The analysis's verdict, changing only when the verdict does (not on every run).
+    pub verdict: Memo<Option<Arc<Verdict>>>,
     /// The region a narrow screen shows; `Tab::Simulator` also swaps the middle column on wide ones.
     pub tab: RwSignal<Tab>,
     /// Caret position (byte offset) in the selected file, for the tree panel.
@@ -147,6 +150,7 @@ impl Store {
     /// Creates the store and provides it to every component below the caller.
     pub fn provide() -> Store {
         let engine = Engine::default();
+        let analysis = RwSignal::new(Arc::new(Analysis::default()));
         let store = Store {
             files: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
@@ -158,7 +162,8 @@ impl Store {
             progress: RwSignal::new(None),
             focus: RwSignal::new(None),
             dark: RwSignal::new(None),
-            analysis: RwSignal::new(Arc::new(Analysis::default())),
+            analysis,
+            verdict: Memo::new(move |_| analysis.with(|a| a.verdict.clone())),
             tab: RwSignal::new(Tab::default()),
             cursor: RwSignal::new(None),
             engine: StoredValue::new_local(engine),
@@ -176,6 +181,14 @@ impl Store {
         let rule = self.rule.get_untracked();
         let analysis = self.engine.try_update_value(|engine| engine.run(&files, &rule)).unwrap_or_default();
         self.analysis.set(Arc::new(analysis));
+    }
+
+    /// Switches the helper the rewrite inserts (options, verdict, simulator, downloads) and re-runs.
+    pub fn set_helper_form(&self, form: HelperForm) {
+        if self.rule.with_untracked(|r| r.helper_form) != form {
+            self.rule.update(|r| r.helper_form = form);
+            self.rerun();
+        }
     }
 
     /// Re-runs once typing pauses for `DEBOUNCE_MS`.

@@ -16,3 +16,4 @@ pub mod shortcuts;
 pub mod timings;
 pub mod toolbar;
 pub mod tree_view;
+pub mod verdict;

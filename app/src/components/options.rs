@@ -1,5 +1,5 @@
 //! The rule's options. Every change re-runs the engine at once (a rule change invalidates
-//! every file's rewrite, so there is nothing to debounce for).
+//! every file's rewrite, so there is nothing to debounce for; a helper-form switch only re-assembles).
 
 use crate::state::use_store;
 use leptos::prelude::*;
@@ -29,17 +29,17 @@ pub fn Options() -> impl IntoView {
             </label>
         }
     };
-    let form_radio = move |form: HelperForm, testid: &'static str, label: &'static str| {
+    let form_radio = move |form: HelperForm| {
         view! {
             <label class="radio">
                 <input
                     type="radio"
                     name="helper-form"
-                    data-testid=testid
+                    data-testid=format!("opt-form-{}", form.name())
                     prop:checked=move || store.rule.with(|r| r.helper_form == form)
-                    on:change=move |_| change(Box::new(move |r| r.helper_form = form))
+                    on:change=move |_| store.set_helper_form(form)
                 />
-                {label}
+                {form.name()}
             </label>
         }
     };
@@ -118,9 +118,7 @@ pub fn Options() -> impl IntoView {
                 </label>
                 <fieldset class="forms">
                     <legend>"Helper form"</legend>
-                    {form_radio(HelperForm::Plan, "opt-form-plan", "plan (as written)")}
-                    {form_radio(HelperForm::NodeMode, "opt-form-node-mode", "node-mode")}
-                    {form_radio(HelperForm::Custom, "opt-form-custom", "custom")}
+                    {HelperForm::ALL.into_iter().map(form_radio).collect_view()}
                 </fieldset>
                 <Show when=custom>
                     <textarea

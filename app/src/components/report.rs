@@ -1,8 +1,9 @@
-//! The rewrite's report: a summary line, each replacement (click → its place in editor and
+//! The rewrite's report: the verdict (which helper form to ship) first, then a summary line, each replacement (click → its place in editor and
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
 use crate::analysis::{plural, status_word, summary};
+use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
 use mesh_rewrite::rewrite::report::{ImportEdit, Severity};
@@ -146,6 +147,7 @@ pub fn Report() -> impl IntoView {
     view! {
         <section class="panel report" data-testid="report">
             <h2>"Report"</h2>
+            <VerdictBlock />
             {body}
         </section>
     }

@@ -1,8 +1,10 @@
-//! Scenario, seed and the remote-calls option, plus run / step / reset over the timeline.
+//! Helper form, scenario, seed and the remote-calls option, plus run / step / reset over the timeline.
+//! The form is the rule's (the same as in the options): switching it here re-runs the rewrite.
 
 use super::Sim;
 use crate::state::use_store;
 use leptos::prelude::*;
+use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::simulate;
 
 #[component]
@@ -21,6 +23,15 @@ pub fn Controls() -> impl IntoView {
             s.step = 0;
         });
     };
+    let forms = HelperForm::ALL
+        .into_iter()
+        .map(|f| view! { <option value=f.name()>{f.name()}</option> })
+        .collect_view();
+    let on_form = move |ev| {
+        if let Some(form) = HelperForm::from_name(&event_target_value(&ev)) {
+            store.set_helper_form(form);
+        }
+    };
     let on_seed = move |ev| {
         if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
             store.simulation.update(|s| s.seed = seed);
@@ -32,6 +43,16 @@ pub fn Controls() -> impl IntoView {
     };
     view! {
         <div class="sim-controls">
+            <label>
+                "Helper form "
+                <select
+                    data-testid="sim-form"
+                    prop:value=move || store.rule.with(|r| r.helper_form.name())
+                    on:change=on_form
+                >
+                    {forms}
+                </select>
+            </label>
             <label>
                 "Scenario "
                 <select

@@ -1,7 +1,7 @@
 //! Requests × nodes: each cell shows the before and after outcome of one request, coloured by
 //! outcome; clicking it shows its trace and moves the timeline to the moment of the request.
 
-use super::Sim;
+use super::{outcome_title, Sim};
 use leptos::prelude::*;
 use mesh_rewrite::simulate::{view, RequestResult};
 
@@ -63,8 +63,8 @@ pub fn Grid() -> impl IntoView {
             <p class="sim-legend">
                 <span class="outcome ok">"ok"</span>
                 " registry on the handler's node · "
-                <span class="outcome ok-remote">"ok-remote"</span>
-                " answered from another node (only if remote calls worked) · "
+                <span class="outcome ok-remote" title=outcome_title("ok-remote")>"ok-remote"</span>
+                " answered by another node's registry, whose pool handles are useless here (only if remote calls worked) · "
                 <span class="outcome hang">"hang"</span>
                 " call to the main process (lookup gave 0) · "
                 <span class="outcome crash">"crash"</span>
@@ -118,9 +118,9 @@ fn cell_view(sim: Sim, index: usize, r: &RequestResult, step: usize) -> impl Int
                 }
             }
         >
-            <span class=format!("outcome {before}")>{format!("before {before}")}</span>
+            <span class=format!("outcome {before}") title=outcome_title(before)>{format!("before {before}")}</span>
             " · "
-            <span class=format!("outcome {after}")>{format!("after {after}")}</span>
+            <span class=format!("outcome {after}") title=outcome_title(after)>{format!("after {after}")}</span>
         </td>
     }
 }

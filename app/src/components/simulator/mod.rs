@@ -5,6 +5,7 @@
 
 mod controls;
 mod grid;
+mod matrix;
 mod node_cards;
 mod timeline;
 mod trace;
@@ -120,6 +121,7 @@ pub fn Simulator() -> impl IntoView {
     view! {
         <section class="panel sim" data-testid="simulator">
             <h2>"Cluster simulator"</h2>
+            <matrix::Matrix />
             <controls::Controls />
             <p class="sim-description" data-testid="sim-description">{description}</p>
             {status}
@@ -134,6 +136,11 @@ pub fn Simulator() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// What an outcome word means where it needs saying: `ok-remote` looks fine and is not.
+pub fn outcome_title(outcome: &str) -> Option<&'static str> {
+    (outcome == "ok-remote").then_some("answered by another node's registry: its pool handles are useless on this node")
 }
 
 /// Prefixes a `LINE:COL` message with the helper file it is in.

@@ -1,7 +1,7 @@
 //! The trace of the chosen cell: for before and after, the calls the lookup made, the registry table
 //! each call read and what it held at that moment, and why the service call ended as it did.
 
-use super::Sim;
+use super::{outcome_title, Sim};
 use leptos::prelude::*;
 use mesh_rewrite::simulate::{view, Lookup};
 
@@ -91,7 +91,7 @@ fn side(title: &'static str, lookup: &Lookup, resolved: String, helper_path: Opt
             <h4>
                 {title}
                 ": "
-                <span class=format!("outcome {outcome}")>{outcome}</span>
+                <span class=format!("outcome {outcome}") title=outcome_title(outcome)>{outcome}</span>
             </h4>
             <ol class="sim-calls">{calls}</ol>
             <p class="sim-resolved">{format!("The lookup returned {resolved}; then PipelineRegistry.get_pool(reg).")}</p>
