@@ -6,12 +6,11 @@ use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-/// The repository root (xtask lives one level below it).
+/// The repository root (xtask lives one level below it). Read at run time (`cargo run` sets
+/// CARGO_MANIFEST_DIR): an xtask binary reused from another checkout's target/ must not work on that checkout.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits inside the repository")
-        .to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    Path::new(&manifest).parent().expect("xtask sits inside the repository").to_path_buf()
 }
 
 /// Builds a command for `program args…`, run from the repository root with `tool_path()` as PATH.
