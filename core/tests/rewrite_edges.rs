@@ -51,6 +51,28 @@ fn crlf_files_keep_crlf_everywhere() {
 }
 
 #[test]
+fn cr_only_files_keep_cr_everywhere() {
+    // A lone `\r` is a Mesh newline: the import goes after the last import line, the helper after
+    // the header comment, both ending in `\r`, and no `\n` appears.
+    let handler = "from Types.Event import Event\r\rpub fn handle() do\r  let reg_pid = Process.whereis(\"mesher_registry\")\r  reg_pid\rend\r";
+    let bare = "# No imports.\rpub fn other() do\r  Process.whereis(\"mesher_registry\")\rend";
+    let helpers = "# Helpers.\r\rpub fn ok() do\r  1\rend\r";
+    let out = run(&[("api/a.mpl", handler), ("api/b.mpl", bare), ("api/helpers.mpl", helpers)]);
+    assert_eq!(
+        text(&out, "api/a.mpl"),
+        "from Types.Event import Event\rfrom Api.Helpers import get_registry\r\rpub fn handle() do\r  let reg_pid = get_registry()\r  reg_pid\rend\r"
+    );
+    assert_eq!(
+        text(&out, "api/b.mpl"),
+        "# No imports.\r\rfrom Api.Helpers import get_registry\r\rpub fn other() do\r  get_registry()\rend"
+    );
+    let expected_helpers = format!("# Helpers.\r\r{}\rpub fn ok() do\r  1\rend\r", PLAN_HELPER.replace('\n', "\r"));
+    assert_eq!(text(&out, "api/helpers.mpl"), expected_helpers);
+    assert!(out.files.iter().all(|f| !f.text.contains('\n')));
+    assert_eq!(out.report.replacement_count(), 2);
+}
+
+#[test]
 fn calls_split_over_lines_or_oddly_spaced_match() {
     let src = "fn f() do\n  let a = Process.whereis(\n    \"mesher_registry\"\n  )\n  let b = Process.whereis( \"mesher_registry\" )\n  a\nend\n";
     let out = run(&[("api/x.mpl", src), ("api/helpers.mpl", HELPERS)]);
