@@ -4,7 +4,7 @@ mod rewrite_common;
 
 use mesh_rewrite::rewrite::report::{FileReport, FileStatus, HelperAction, ImportEdit, Severity};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule, PLAN_HELPER};
-use mesh_rewrite::rewrite::{rewrite, Outcome};
+use mesh_rewrite::rewrite::{assemble_with_unread, rewrite, rewrite_file, Outcome};
 use rewrite_common::project;
 
 fn run(files: &[(&str, &str)]) -> Outcome {
@@ -136,6 +136,20 @@ fn a_missing_helper_file_is_created() {
          +end\n"
     );
     assert!(out.patch().contains("diff --git a/ingestion/routes.mpl b/ingestion/routes.mpl\n"));
+}
+
+#[test]
+fn a_helper_file_that_was_not_read_is_never_created_over() {
+    let src = "fn f() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+    let files = vec![rewrite_file("api/x.mpl", src, &Rule::default())];
+    let out = assemble_with_unread(files, &Rule::default(), &["api/helpers.mpl".to_owned()]);
+    assert_eq!(out.report.helper.action, HelperAction::Unread);
+    assert_eq!(out.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["api/x.mpl"]);
+    assert!(out.report.to_text().contains("helper api/helpers.mpl: not inserted (the file was not read; see its diagnostic)\n"));
+    // Another unread file does not stop the helper from being created.
+    let files = vec![rewrite_file("api/x.mpl", src, &Rule::default())];
+    let out = assemble_with_unread(files, &Rule::default(), &["api/other.mpl".to_owned()]);
+    assert_eq!(out.report.helper.action, HelperAction::Created);
 }
 
 #[test]
