@@ -130,7 +130,7 @@ fn commit(changes: &[Change], staged: Staged) -> Result<(), String> {
             staged.discard();
             let what = match undone {
                 Ok(()) if i == 0 => "nothing was written".to_owned(),
-                Ok(()) => format!("the {i} files already replaced were put back"),
+                Ok(()) => format!("the {i} files already written were undone"),
                 Err(stuck) => format!("these files were replaced and could not be put back: {}", stuck.join(", ")),
             };
             return Err(format!("{}: {e}; {what}", change.target.display()));
@@ -139,7 +139,8 @@ fn commit(changes: &[Change], staged: Staged) -> Result<(), String> {
     Ok(())
 }
 
-/// Puts back what `changes` replaced (their texts as read) and removes what they created.
+/// Puts back what `changes` replaced (their bytes as read) and removes what they created (and,
+/// in an output directory, what they overwrote there).
 fn undo(changes: &[Change]) -> Result<(), Vec<String>> {
     let mut stuck = Vec::new();
     for change in changes.iter().rev() {
@@ -210,7 +211,7 @@ mod tests {
         fs::create_dir(dir.join("c.mpl")).unwrap();
         fs::write(dir.join("c.mpl/x"), "x").unwrap();
         let err = commit(&changes, staged).unwrap_err();
-        assert!(err.ends_with("; the 2 files already replaced were put back"), "{err}");
+        assert!(err.ends_with("; the 2 files already written were undone"), "{err}");
         assert_eq!(
             tree(dir),
             [("a.mpl".into(), b"old a".to_vec()), ("c.mpl".into(), b"<dir>".to_vec()), ("c.mpl/x".into(), b"x".to_vec())]

@@ -364,6 +364,22 @@ fn links_inside_are_followed_and_written_through_links_out_are_reported() {
 }
 
 #[test]
+fn a_helper_file_that_links_out_of_the_project_is_left_alone() {
+    let temp = tempfile::tempdir().unwrap();
+    let elsewhere = temp.path().join("elsewhere.mpl");
+    fs::write(&elsewhere, "# Another project's helpers.\n").unwrap();
+    let project = temp.path().join("p");
+    small_project(&project);
+    fs::remove_file(project.join("api/helpers.mpl")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, project.join("api/helpers.mpl")).unwrap();
+    let out = rewrite(&["--write"], &project);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("helper api/helpers.mpl: not inserted (the file was not read; see its diagnostic)\n"));
+    assert_eq!(fs::read_link(project.join("api/helpers.mpl")).unwrap(), elsewhere);
+    assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "# Another project's helpers.\n");
+}
+
+#[test]
 fn two_paths_to_one_file_that_would_differ_stop_the_run() {
     let temp = tempfile::tempdir().unwrap();
     let project = temp.path().join("p");
