@@ -56,7 +56,7 @@ pub fn patch(path: &str, old: Option<&str>, new: &str) -> String {
 /// `core.quotePath`), as it is otherwise. `git apply` reads both forms.
 fn git_name(prefix: &str, path: &str) -> String {
     let name = format!("{prefix}{path}");
-    if !name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x7f) {
+    if !name.bytes().any(|b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\') {
         return name;
     }
     let mut quoted = String::from('"');
@@ -71,7 +71,7 @@ fn git_name(prefix: &str, path: &str) -> String {
             b'\r' => quoted.push_str("\\r"),
             b'"' => quoted.push_str("\\\""),
             b'\\' => quoted.push_str("\\\\"),
-            b if b < 0x20 || b >= 0x7f => {
+            b if !(0x20..0x7f).contains(&b) => {
                 let _ = write!(quoted, "\\{b:03o}");
             }
             b => quoted.push(char::from(b)),

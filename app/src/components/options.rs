@@ -216,8 +216,7 @@ mod tests {
             "excluded_files entry \"/etc/x.mpl\" is absolute; paths are relative to the project root"
         );
         // The same text as the CLI's (Rule::validate is the one source of both).
-        let mut rule = Rule::default();
-        rule.helper_file = "api/#=x.mpl".into();
+        let rule = Rule { helper_file: "api/#=x.mpl".into(), ..Rule::default() };
         assert_eq!(refused(|r| r.helper_file = "api/#=x.mpl".into()), rule.validate().unwrap_err()[0].message);
     }
 }
