@@ -136,7 +136,8 @@ pub fn walk_project(dir: &Path) -> io::Result<Walk> {
                     entries.skip_current_dir();
                 }
                 if kind.is_dir() || is_mpl(path) {
-                    walk.not_read.push(NotRead { rel: relative(dir, path), disk: path.to_owned(), why: WhyNotRead::LinkOutside(target) });
+                    let why = WhyNotRead::LinkOutside(target);
+                    walk.not_read.push(NotRead { rel: relative(dir, path), disk: path.to_owned(), why });
                 }
                 continue;
             }

@@ -109,7 +109,8 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             None => not_utf8.push((f.rel, f.disk)),
         }
     }
-    let unread: Vec<String> = not_utf8.iter().map(|(rel, _)| rel.clone()).chain(not_read.iter().map(|n| n.rel.clone())).collect();
+    let unread: Vec<String> =
+        not_utf8.iter().map(|(rel, _)| rel.clone()).chain(not_read.iter().map(|n| n.rel.clone())).collect();
     // Weighed before `assemble` takes the files: the verdict needs only the helper file's rewrite.
     let verdict = evaluate(&rewrites, &rule, DEFAULT_SEEDS);
     let mut outcome = assemble_with_unread(rewrites, &rule, &unread);
@@ -147,8 +148,15 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(format!("{}: cannot be created ({e}); nothing was written", target.display())),
             Ok(meta) => {
-                let kind = if meta.is_dir() { "a directory" } else if meta.file_type().is_symlink() { "a symbolic link" } else { "not a plain file" };
-                return Err(format!("{}: is {kind}, so the helper cannot be created there; nothing was written", target.display()));
+                let kind = if meta.is_dir() {
+                    "a directory"
+                } else if meta.file_type().is_symlink() {
+                    "a symbolic link"
+                } else {
+                    "not a plain file"
+                };
+                let target = target.display();
+                return Err(format!("{target}: is {kind}, so the helper cannot be created there; nothing was written"));
             }
         }
     }
@@ -255,7 +263,8 @@ pub(crate) fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found
 /// Walks the project, detects the root, reads and rewrites every file in parallel.
 fn read_all(dir: &Path, rule: &Rule) -> Result<Read, String> {
     let walk = walk_project(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let all: Vec<&str> = walk.files.iter().map(|f| f.rel.as_str()).chain(walk.not_read.iter().map(|n| n.rel.as_str())).collect();
+    let all: Vec<&str> =
+        walk.files.iter().map(|f| f.rel.as_str()).chain(walk.not_read.iter().map(|n| n.rel.as_str())).collect();
     let root = detect_root_for(&all, rule);
     let under_root = |rel: &str| strip_dir(rel, &root).expect("detect_root contains every path").to_owned();
     let mut not_read: Vec<NotRead> = walk.not_read.into_iter().map(|n| NotRead { rel: under_root(&n.rel), ..n }).collect();
@@ -287,7 +296,13 @@ fn read_all(dir: &Path, rule: &Rule) -> Result<Read, String> {
 
 /// Writes every file of the rewritten project under `out`, all or nothing; files that were not
 /// read as text (content or name not UTF-8) are copied unchanged.
-fn write_out(out: &Path, outcome: &Outcome, not_utf8: &[(String, PathBuf)], not_read: &[NotRead], root_dir: &Path) -> Result<(), String> {
+fn write_out(
+    out: &Path,
+    outcome: &Outcome,
+    not_utf8: &[(String, PathBuf)],
+    not_read: &[NotRead],
+    root_dir: &Path,
+) -> Result<(), String> {
     let mut copies: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let read = |disk: &Path| fs::read(disk).map_err(|e| format!("{}: {e}", disk.display()));
     for (rel, disk) in not_utf8 {
@@ -297,8 +312,11 @@ fn write_out(out: &Path, outcome: &Outcome, not_utf8: &[(String, PathBuf)], not_
         // The name as it is on disk, not its lossy display.
         copies.push((out.join(n.disk.strip_prefix(root_dir).unwrap_or(&n.disk)), read(&n.disk)?));
     }
-    let mut changes: Vec<Change> =
-        outcome.files.iter().map(|f| Change { target: out.join(&f.path), bytes: f.text.as_bytes(), expect: Expect::Any }).collect();
+    let mut changes: Vec<Change> = outcome
+        .files
+        .iter()
+        .map(|f| Change { target: out.join(&f.path), bytes: f.text.as_bytes(), expect: Expect::Any })
+        .collect();
     changes.extend(copies.iter().map(|(target, bytes)| Change { target: target.clone(), bytes, expect: Expect::Any }));
     for removed in remove_stale_temps(target_dir_entries(&changes)) {
         eprintln!("removed {} (left by an interrupted run)", removed.display());

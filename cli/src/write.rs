@@ -105,7 +105,8 @@ fn stage(changes: &[Change]) -> Result<Staged, String> {
 
 fn stage_one(change: &Change, staged: &mut Staged) -> io::Result<()> {
     let dir = change.target.parent().unwrap_or(Path::new("."));
-    let mut missing: Vec<PathBuf> = dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
+    let mut missing: Vec<PathBuf> =
+        dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
     missing.reverse();
     for d in missing {
         fs::create_dir(&d)?;

@@ -22,7 +22,9 @@ pub fn Options() -> impl IntoView {
         }
     };
     let refusal = |error: RwSignal<Option<String>>| {
-        move || error.get().map(|message| view! { <p class="diagnostic opt-error" data-testid="opt-error" role="alert">{message}</p> })
+        move || {
+            error.get().map(|message| view! { <p class="diagnostic opt-error" data-testid="opt-error" role="alert">{message}</p> })
+        }
     };
     let text_input = move |testid: &'static str, label: &'static str, get: fn(&Rule) -> String, set: fn(&mut Rule, String)| {
         let error = RwSignal::new(None::<String>);

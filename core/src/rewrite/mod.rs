@@ -190,7 +190,8 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
         .iter()
         .map(|&i| {
             let spot = &before.lookups[i].spot;
-            Edit { start: spot.start, end: spot.end, text: call.clone(), start_point: spot.start_point, end_point: spot.end_point }
+            let (start_point, end_point) = (spot.start_point, spot.end_point);
+            Edit { start: spot.start, end: spot.end, text: call.clone(), start_point, end_point }
         })
         .collect();
     let mut import_edit = ImportEdit::None;
@@ -239,7 +240,8 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
         .iter()
         .map(|&i| {
             let l = &p.before.lookups[i];
-            let e = p.edits.iter().position(|e| e.start == l.spot.start && e.end == l.spot.end).expect("an edit per lookup");
+            let spot = (l.spot.start, l.spot.end);
+            let e = p.edits.iter().position(|e| (e.start, e.end) == spot).expect("an edit per lookup");
             Replacement {
                 line: l.spot.line,
                 column: l.spot.column,
