@@ -117,7 +117,11 @@ fn stage_one(change: &Change, staged: &mut Staged) -> io::Result<()> {
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
     staged.temps.push(temp.clone());
     file.write_all(change.bytes)?;
-    file.sync_all()?;
+    // A project file's new text is on disk before it replaces the old (after a crash, a rename
+    // without it can leave an empty file). An output directory is the run's own: a rerun remakes it.
+    if !matches!(change.expect, Expect::Any) {
+        file.sync_all()?;
+    }
     if let Ok(meta) = fs::metadata(&change.target) {
         fs::set_permissions(&temp, meta.permissions())?;
     }
