@@ -6,7 +6,7 @@
 use crate::args::{FormArg, Format};
 use crate::exit;
 use crate::files::{read_text, walk_project, NotRead, Text, WhyNotRead};
-use crate::write::{remove_stale_temps, target_dir_entries, write_all, Change, Expect};
+use crate::write::{target_dir_entries, write_all, Change, Expect};
 use mesh_rewrite::diff;
 use mesh_rewrite::project::{detect_root_for, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
@@ -175,9 +175,6 @@ fn run_inner(args: &Args) -> Result<u8, String> {
         write_out(out, &outcome, &not_utf8, &not_read, &root_dir)?;
     }
     if args.write {
-        for removed in remove_stale_temps(temps) {
-            eprintln!("removed {} (left by an interrupted run)", removed.display());
-        }
         let changes: Vec<Change> = changed()
             .map(|(at, f)| Change {
                 target: root_dir.join(at),
@@ -185,7 +182,7 @@ fn run_inner(args: &Args) -> Result<u8, String> {
                 expect: f.original.as_deref().map_or(Expect::Absent, |o| Expect::Bytes(o.as_bytes())),
             })
             .collect();
-        write_all(&changes)?;
+        report_removed(write_all(&changes, temps)?);
     }
     match args.format {
         Format::Text => {
@@ -318,8 +315,12 @@ fn write_out(
         .map(|f| Change { target: out.join(&f.path), bytes: f.text.as_bytes(), expect: Expect::Any })
         .collect();
     changes.extend(copies.iter().map(|(target, bytes)| Change { target: target.clone(), bytes, expect: Expect::Any }));
-    for removed in remove_stale_temps(target_dir_entries(&changes)) {
-        eprintln!("removed {} (left by an interrupted run)", removed.display());
+    let leftovers = target_dir_entries(&changes);
+    write_all(&changes, leftovers).map(report_removed)
+}
+
+fn report_removed(temps: Vec<PathBuf>) {
+    for temp in temps {
+        eprintln!("removed {} (left by an interrupted run)", temp.display());
     }
-    write_all(&changes)
 }

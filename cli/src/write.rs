@@ -27,12 +27,16 @@ pub struct Change<'a> {
 }
 
 /// Writes every change or none. The error names the file that failed and says what was left.
-pub fn write_all(changes: &[Change]) -> Result<(), String> {
+/// Once every target passed its check, the stale temporary files among `leftovers` (an interrupted
+/// run's) are removed first, so none is in the way; returns them.
+pub fn write_all(changes: &[Change], leftovers: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     for change in changes {
         check(change).map_err(|why| format!("{}: {why}; nothing was written", change.target.display()))?;
     }
+    let removed = remove_stale_temps(leftovers);
     let staged = stage(changes)?;
-    commit(changes, staged)
+    commit(changes, staged)?;
+    Ok(removed)
 }
 
 /// The entries of the folders `changes` write into: where a temporary file of theirs may lie.
@@ -42,7 +46,7 @@ pub fn target_dir_entries(changes: &[Change]) -> Vec<PathBuf> {
 }
 
 /// Removes the temporary files among `paths` that an interrupted run left; returns them.
-pub fn remove_stale_temps(paths: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
+fn remove_stale_temps(paths: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     for path in paths {
         if temp_owner(&path).is_some() && is_stale_temp(&path) && fs::remove_file(&path).is_ok() {
@@ -242,7 +246,7 @@ mod tests {
         for (bad, why) in cases {
             let target = bad.target.display().to_string();
             let a = Change { target: a.target.clone(), ..a };
-            assert_eq!(write_all(&[a, bad]), Err(format!("{target}: {why}; nothing was written")));
+            assert_eq!(write_all(&[a, bad], vec![]), Err(format!("{target}: {why}; nothing was written")));
             assert_eq!(tree(dir), before);
         }
     }
@@ -284,7 +288,7 @@ mod tests {
         assert_eq!(name.len(), 254);
         let target = temp.path().join(&name);
         fs::write(&target, "old").unwrap();
-        write_all(&[Change { target: target.clone(), bytes: b"new", expect: Expect::Bytes(b"old") }]).unwrap();
+        write_all(&[Change { target: target.clone(), bytes: b"new", expect: Expect::Bytes(b"old") }], vec![]).unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
         let staged = temp_path(&target);
         assert!(staged.file_name().unwrap().len() <= 255);
