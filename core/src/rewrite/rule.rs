@@ -161,7 +161,8 @@ impl Rule {
         if name.is_empty() {
             err("registry_name", "registry_name is empty".into());
         } else if let Some(what) = literal_breaker(name) {
-            err("registry_name", format!("registry_name {name:?} has {what}, which would break the generated string literal"));
+            let message = format!("registry_name {name:?} has {what}, which would break the generated string literal");
+            err("registry_name", message);
         }
 
         let name = &self.helper_name;
@@ -174,19 +175,21 @@ impl Rule {
         }
 
         let file = &self.helper_file;
+        let stem = file.strip_suffix(".mpl").unwrap_or(file);
         if let Err(problem) = check_path(file) {
             err("helper_file", format!("helper_file {file:?} {problem}"));
         } else if !file.ends_with(".mpl") {
             err("helper_file", format!("helper_file {file:?} does not end in .mpl"));
         } else if file == "main.mpl" {
-            err("helper_file", "helper_file \"main.mpl\" is the program's entry point, which has no module to import from".into());
-        } else if let Some(segment) = file.strip_suffix(".mpl").unwrap_or(file).split('/').find(|s| !is_identifier(&module_segment(s))) {
+            let message = "helper_file \"main.mpl\" is the program's entry point, which has no module to import from";
+            err("helper_file", message.into());
+        } else if let Some(segment) = stem.split('/').find(|s| !is_identifier(&module_segment(s))) {
+            let (gives, module) = (module_segment(segment), module_name(file));
             err(
                 "helper_file",
                 format!(
-                    "helper_file {file:?} does not map to a Mesh module: {segment:?} gives {:?}, which is not an identifier (the import would read `from {} import …`)",
-                    module_segment(segment),
-                    module_name(file)
+                    "helper_file {file:?} does not map to a Mesh module: {segment:?} gives {gives:?}, which is not an \
+                     identifier (the import would read `from {module} import …`)"
                 ),
             );
         }
