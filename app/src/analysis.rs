@@ -43,6 +43,7 @@ pub fn summary(analysis: &Analysis) -> String {
         HelperAction::Created => format!("helper created as {}", report.helper.path),
         HelperAction::None => "no helper needed".into(),
         HelperAction::Blocked => format!("helper not inserted: {} has syntax errors", report.helper.path),
+        HelperAction::Unread => format!("helper not inserted: {} could not be read", report.helper.path),
     };
     format!("{} in {} · {helper}", plural(report.replacement_count(), "replacement"), plural(with, "file"))
 }

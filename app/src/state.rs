@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
 use mesh_rewrite::permalink::{self, Simulation};
+use mesh_rewrite::project::check_path;
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
 use mesh_rewrite::verdict::Verdict;
 use std::sync::Arc;
@@ -228,30 +229,39 @@ impl Store {
         });
     }
 
-    /// Adds an empty file and selects it; false if the path is taken or empty.
-    pub fn add_file(&self, path: &str) -> bool {
+    /// Why `path` cannot name a new file: it leaves the project (links and bundles refuse such
+    /// paths, downloads would carry them) or is taken.
+    fn refuse_path(&self, path: &str) -> Option<String> {
+        if let Err(problem) = check_path(path) {
+            return Some(format!("the path {problem}"));
+        }
+        self.files.with_untracked(|f| f.iter().any(|f| f.path == path)).then(|| "the path is taken".to_owned())
+    }
+
+    /// Adds an empty file and selects it; Err(why) if the path is taken or not inside the project.
+    pub fn add_file(&self, path: &str) -> Result<(), String> {
         let path = path.trim();
-        if path.is_empty() || self.files.with_untracked(|f| f.iter().any(|f| f.path == path)) {
-            return false;
+        if let Some(why) = self.refuse_path(path) {
+            return Err(why);
         }
         self.files.update(|f| f.push(File { path: path.to_owned(), text: String::new() }));
         self.selected.set(Some(path.to_owned()));
         self.rerun();
-        true
+        Ok(())
     }
 
-    /// Renames a file (keeping its place); false if the new path is taken or empty.
-    pub fn rename_file(&self, from: &str, to: &str) -> bool {
+    /// Renames a file (keeping its place); Err(why) if the new path is taken or not inside the project.
+    pub fn rename_file(&self, from: &str, to: &str) -> Result<(), String> {
         let to = to.trim();
-        if to.is_empty() || self.files.with_untracked(|f| f.iter().any(|f| f.path == to)) {
-            return false;
+        if let Some(why) = self.refuse_path(to) {
+            return Err(why);
         }
         self.files.update(|f| f.iter_mut().filter(|f| f.path == from).for_each(|f| f.path = to.to_owned()));
         if self.selected.get_untracked().as_deref() == Some(from) {
             self.selected.set(Some(to.to_owned()));
         }
         self.rerun();
-        true
+        Ok(())
     }
 
     pub fn delete_file(&self, path: &str) {

@@ -6,6 +6,7 @@ mod parse_cmd;
 mod rewrite_cmd;
 mod simulate_cmd;
 mod verdict_cmd;
+mod write;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;

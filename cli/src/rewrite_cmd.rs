@@ -5,13 +5,17 @@
 
 use crate::args::{FormArg, Format};
 use crate::exit;
-use crate::files::{mpl_files, read_text, Text};
-use mesh_rewrite::project::{detect_root, strip_dir};
-use mesh_rewrite::rewrite::report::{Diagnostic, Report, Severity};
+use crate::files::{read_text, walk_project, NotRead, Text, WhyNotRead};
+use crate::write::{target_dir_entries, write_all, Change, Expect};
+use mesh_rewrite::diff;
+use mesh_rewrite::project::{detect_root_for, strip_dir};
+use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
 use mesh_rewrite::rewrite::rule::Rule;
-use mesh_rewrite::rewrite::{assemble, rewrite_file, FileRewrite, Outcome};
+use mesh_rewrite::rewrite::{assemble_with_unread, rewrite_file, FileRewrite, Outcome, RewrittenFile};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use rayon::prelude::*;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -57,8 +61,19 @@ pub(crate) struct Found {
     /// Path relative to the project root, '/'-separated.
     rel: String,
     disk: PathBuf,
+    /// Where the file really is (relative to the root) when it was reached through a link.
+    real: Option<String>,
     /// None when the file is not valid UTF-8.
     pub(crate) rewrite: Option<FileRewrite>,
+}
+
+/// A project as read: its root (relative to PROJECT_DIR), its files, what was not read, and the
+/// temporary files an earlier run may have left.
+pub(crate) struct Read {
+    root: String,
+    found: Vec<Found>,
+    not_read: Vec<NotRead>,
+    temps: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -80,40 +95,94 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     if !fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?.is_dir() {
         return Err(format!("{}: not a directory", dir.display()));
     }
-    let (root, found) = read_project(dir, &rule)?;
+    let Read { root, found, not_read, temps } = read_all(dir, &rule)?;
+    let root_dir = if root.is_empty() { dir.clone() } else { dir.join(&root) };
     let mut rewrites = Vec::with_capacity(found.len());
     let mut not_utf8 = Vec::new();
+    let mut real_paths = HashMap::new();
     for f in found {
+        if let Some(real) = f.real {
+            real_paths.insert(f.rel.clone(), real);
+        }
         match f.rewrite {
             Some(r) => rewrites.push(r),
             None => not_utf8.push((f.rel, f.disk)),
         }
     }
+    let unread: Vec<String> =
+        not_utf8.iter().map(|(rel, _)| rel.clone()).chain(not_read.iter().map(|n| n.rel.clone())).collect();
     // Weighed before `assemble` takes the files: the verdict needs only the helper file's rewrite.
     let verdict = evaluate(&rewrites, &rule, DEFAULT_SEEDS);
-    let mut outcome = assemble(rewrites, &rule);
+    let mut outcome = assemble_with_unread(rewrites, &rule, &unread);
     annotate(&mut outcome.report, &verdict);
+    let not_read_diagnostic = |path: &str, code: &str, severity, message: String| Diagnostic {
+        severity,
+        path: path.to_owned(),
+        line: 1,
+        column: 1,
+        code: code.to_owned(),
+        message,
+        start_byte: 0,
+        end_byte: 0,
+    };
     for (rel, _) in &not_utf8 {
-        outcome.report.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            path: rel.clone(),
-            line: 1,
-            column: 1,
-            code: "not-utf8".to_owned(),
-            message: "not valid UTF-8; the file was not examined or changed".to_owned(),
-            start_byte: 0,
-            end_byte: 0,
-        });
+        let message = "not valid UTF-8; the file was not examined or changed".to_owned();
+        outcome.report.diagnostics.push(not_read_diagnostic(rel, "not-utf8", Severity::Error, message));
     }
-    let root_dir = if root.is_empty() { dir.clone() } else { dir.join(&root) };
+    for n in &not_read {
+        let (code, severity) = match n.why {
+            WhyNotRead::NameNotUtf8 => ("not-utf8-name", Severity::Error),
+            WhyNotRead::LinkOutside(_) => ("link-outside", Severity::Warning),
+            WhyNotRead::LinkLoop => ("link-loop", Severity::Warning),
+            WhyNotRead::LinkBroken => ("link-broken", Severity::Warning),
+        };
+        outcome.report.diagnostics.push(not_read_diagnostic(&n.rel, code, severity, n.why.message()));
+    }
+
+    // Everything that could stop a write is found before the first byte is written, in every mode.
+    let at = |f: &RewrittenFile| real_paths.get(&f.path).cloned().unwrap_or_else(|| f.path.clone());
+    check_same_files(&outcome, &at)?;
+    for f in outcome.files.iter().filter(|f| f.original.is_none()) {
+        let target = root_dir.join(&f.path);
+        match fs::symlink_metadata(&target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: cannot be created ({e}); nothing was written", target.display())),
+            Ok(meta) => {
+                let kind = if meta.is_dir() {
+                    "a directory"
+                } else if meta.file_type().is_symlink() {
+                    "a symbolic link"
+                } else {
+                    "not a plain file"
+                };
+                let target = target.display();
+                return Err(format!("{target}: is {kind}, so the helper cannot be created there; nothing was written"));
+            }
+        }
+    }
 
     let printing_patch = !args.write && args.out.is_none() && !args.check;
-    let patch = if printing_patch { outcome.patch() } else { String::new() };
+    let changed = || {
+        let mut seen = HashSet::new();
+        outcome.files.iter().filter(|f| f.changed()).map(move |f| (at(f), f)).filter(move |(at, _)| seen.insert(at.clone()))
+    };
+    let patch: String = if printing_patch {
+        changed().map(|(at, f)| diff::patch(&at, f.original.as_deref(), &f.text)).collect()
+    } else {
+        String::new()
+    };
     if let Some(out) = &args.out {
-        write_out(out, &outcome, &not_utf8).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_out(out, &outcome, &not_utf8, &not_read, &root_dir)?;
     }
     if args.write {
-        write_in_place(&root_dir, &outcome)?;
+        let changes: Vec<Change> = changed()
+            .map(|(at, f)| Change {
+                target: root_dir.join(at),
+                bytes: f.text.as_bytes(),
+                expect: f.original.as_deref().map_or(Expect::Absent, |o| Expect::Bytes(o.as_bytes())),
+            })
+            .collect();
+        report_removed(write_all(&changes, temps)?);
     }
     match args.format {
         Format::Text => {
@@ -134,7 +203,10 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             print_stdout(&format!("{text}\n"))?;
         }
     }
-    Ok(if outcome.report.blocked() || !not_utf8.is_empty() {
+    let unreadable = !not_utf8.is_empty()
+        || not_read.iter().any(|n| n.why == WhyNotRead::NameNotUtf8)
+        || outcome.report.helper.action == HelperAction::Unread;
+    Ok(if outcome.report.blocked() || unreadable {
         exit::BLOCKED
     } else if args.check && outcome.changed() {
         exit::FOUND
@@ -143,90 +215,112 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     })
 }
 
+/// Paths that are one file on disk (a link and its target) must come out of the rewrite the same.
+fn check_same_files(outcome: &Outcome, at: &impl Fn(&RewrittenFile) -> String) -> Result<(), String> {
+    let mut by_file: HashMap<String, &RewrittenFile> = HashMap::new();
+    for f in &outcome.files {
+        match by_file.entry(at(f)) {
+            Entry::Vacant(v) => {
+                v.insert(f);
+            }
+            Entry::Occupied(o) if o.get().text != f.text => {
+                return Err(format!(
+                    "{} and {} are the same file (through a symbolic link) but would be rewritten differently; nothing was written",
+                    o.get().path, f.path
+                ));
+            }
+            Entry::Occupied(_) => {}
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn print_stdout(text: &str) -> Result<(), String> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("stdout: {e}"))
 }
 
+/// The rule of `--config` (the seed's without one), refused with every problem when unusable.
 pub(crate) fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
     let Some(path) = config else { return Ok(Rule::default()) };
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let rule: Rule = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    rule.validate().map_err(|errors| {
+        // One line each; the caller prefixes the first.
+        errors.iter().map(|e| format!("{}: {e}", path.display())).collect::<Vec<_>>().join("\nmesh-rewrite: ")
+    })?;
+    Ok(rule)
 }
 
-/// Finds the files, detects the root, reads and rewrites every file in parallel.
+/// The project's root and files, each rewritten (for `verdict`).
 pub(crate) fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found>), String> {
-    let paths = mpl_files(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut rels = Vec::with_capacity(paths.len());
-    for path in &paths {
-        let rel = path.strip_prefix(dir).expect("found under dir");
-        let rel = rel
-            .to_str()
-            .ok_or_else(|| format!("{}: the path is not valid UTF-8", path.display()))?
-            .replace(std::path::MAIN_SEPARATOR, "/");
-        rels.push(rel);
+    read_all(dir, rule).map(|read| (read.root, read.found))
+}
+
+/// Walks the project, detects the root, reads and rewrites every file in parallel.
+fn read_all(dir: &Path, rule: &Rule) -> Result<Read, String> {
+    let walk = walk_project(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let all: Vec<&str> =
+        walk.files.iter().map(|f| f.rel.as_str()).chain(walk.not_read.iter().map(|n| n.rel.as_str())).collect();
+    let root = detect_root_for(&all, rule);
+    let under_root = |rel: &str| strip_dir(rel, &root).expect("detect_root contains every path").to_owned();
+    let mut not_read: Vec<NotRead> = walk.not_read.into_iter().map(|n| NotRead { rel: under_root(&n.rel), ..n }).collect();
+    let mut files = Vec::with_capacity(walk.files.len());
+    for f in walk.files {
+        let rel = under_root(&f.rel);
+        match f.real.as_deref().map(|real| strip_dir(real, &root)) {
+            // A link to a file in the project directory but outside the project root.
+            Some(None) => {
+                let target = dir.join(f.real.as_deref().unwrap_or_default());
+                not_read.push(NotRead { rel, disk: f.disk, why: WhyNotRead::LinkOutside(target) });
+            }
+            real => files.push((rel, f.disk, real.flatten().map(str::to_owned))),
+        }
     }
-    let root = detect_root(&rels);
-    let found = paths
+    not_read.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let found = files
         .into_par_iter()
-        .zip(rels.into_par_iter())
-        .map(|(disk, rel)| {
-            let rel = strip_dir(&rel, &root).expect("detect_root contains every path").to_owned();
+        .map(|(rel, disk, real)| {
             let rewrite = match read_text(&disk).map_err(|e| format!("{}: {e}", disk.display()))? {
                 Text::Utf8(text) => Some(rewrite_file(&rel, &text, rule)),
                 Text::NotUtf8 => None,
             };
-            Ok(Found { rel, disk, rewrite })
+            Ok(Found { rel, disk, real, rewrite })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    Ok((root, found))
+    Ok(Read { root, found, not_read, temps: walk.temps })
 }
 
-/// Writes every file of the rewritten project under `out`, non-UTF-8 files copied unchanged.
-fn write_out(out: &Path, outcome: &Outcome, not_utf8: &[(String, PathBuf)]) -> io::Result<()> {
-    for file in &outcome.files {
-        let target = out.join(&file.path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&target, &file.text)?;
-    }
+/// Writes every file of the rewritten project under `out`, all or nothing; files that were not
+/// read as text (content or name not UTF-8) are copied unchanged.
+fn write_out(
+    out: &Path,
+    outcome: &Outcome,
+    not_utf8: &[(String, PathBuf)],
+    not_read: &[NotRead],
+    root_dir: &Path,
+) -> Result<(), String> {
+    let mut copies: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let read = |disk: &Path| fs::read(disk).map_err(|e| format!("{}: {e}", disk.display()));
     for (rel, disk) in not_utf8 {
-        let target = out.join(rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(disk, &target)?;
+        copies.push((out.join(rel), read(disk)?));
     }
-    Ok(())
+    for n in not_read.iter().filter(|n| n.why == WhyNotRead::NameNotUtf8) {
+        // The name as it is on disk, not its lossy display.
+        copies.push((out.join(n.disk.strip_prefix(root_dir).unwrap_or(&n.disk)), read(&n.disk)?));
+    }
+    let mut changes: Vec<Change> = outcome
+        .files
+        .iter()
+        .map(|f| Change { target: out.join(&f.path), bytes: f.text.as_bytes(), expect: Expect::Any })
+        .collect();
+    changes.extend(copies.iter().map(|(target, bytes)| Change { target: target.clone(), bytes, expect: Expect::Any }));
+    let leftovers = target_dir_entries(&changes);
+    write_all(&changes, leftovers).map(report_removed)
 }
 
-/// Replaces each changed file through a temporary file in the same directory and a rename,
-/// so a reader never sees half a file.
-fn write_in_place(root: &Path, outcome: &Outcome) -> Result<(), String> {
-    for file in outcome.files.iter().filter(|f| f.changed()) {
-        let target = root.join(&file.path);
-        atomic_write(&target, file.text.as_bytes()).map_err(|e| format!("{}: {e}", target.display()))?;
+fn report_removed(temps: Vec<PathBuf>) {
+    for temp in temps {
+        eprintln!("removed {} (left by an interrupted run)", temp.display());
     }
-    Ok(())
-}
-
-fn atomic_write(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{name}.mesh-rewrite-{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut f = fs::File::create(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = fs::metadata(target) {
-            fs::set_permissions(&temp, meta.permissions())?;
-        }
-        fs::rename(&temp, target)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
 }

@@ -26,6 +26,8 @@ pub enum BundleError {
     UnknownVersion(u64),
     /// A bundle of a known version whose fields are wrong, with the parser's complaint.
     Malformed(String),
+    /// A bundle that names paths outside the project or an unusable rule (`State::validate`).
+    Invalid(String),
 }
 
 impl fmt::Display for BundleError {
@@ -39,6 +41,7 @@ impl fmt::Display for BundleError {
                 "this bundle was made by a different version of the playground (version {v}); this page reads version {VERSION}"
             ),
             BundleError::Malformed(why) => write!(f, "this bundle is damaged: {why}"),
+            BundleError::Invalid(why) => write!(f, "this bundle was not opened: {why}"),
         }
     }
 }
@@ -82,7 +85,7 @@ pub fn from_json(text: &str) -> Result<State, BundleError> {
         return Err(BundleError::UnknownVersion(envelope.version.unwrap_or(0)));
     }
     let wire: BundleV1 = serde_json::from_str(text).map_err(|e| BundleError::Malformed(e.to_string()))?;
-    Ok(State {
+    let state = State {
         files: wire.files.into_iter().map(|f| (f.path, f.text)).collect(),
         rule: wire.rule,
         selected: wire.selected,
@@ -93,7 +96,9 @@ pub fn from_json(text: &str) -> Result<State, BundleError> {
             step: wire.simulation.step,
             remote_calls_work: wire.simulation.remote_calls_work,
         },
-    })
+    };
+    state.validate().map_err(BundleError::Invalid)?;
+    Ok(state)
 }
 
 #[derive(Deserialize)]
@@ -182,5 +187,19 @@ mod tests {
             "this bundle was made by a different version of the playground (version 2); this page reads version 1"
         );
         assert_eq!(BundleError::NotBundle.to_string(), "this JSON file is not a playground bundle");
+    }
+
+    #[test]
+    fn bundles_naming_paths_outside_the_project_are_refused() {
+        let json = to_json(&sample()).replace("\"path\": \"main.mpl\"", "\"path\": \"C:\\\\evil.mpl\"");
+        assert_eq!(
+            from_json(&json).unwrap_err().to_string(),
+            "this bundle was not opened: file path \"C:\\\\evil.mpl\" names a drive (like C:); paths are relative to the project root"
+        );
+        let json = to_json(&sample()).replace("\"helper_file\": \"api/helpers.mpl\"", "\"helper_file\": \"../helpers.mpl\"");
+        assert_eq!(
+            from_json(&json),
+            Err(BundleError::Invalid("helper_file \"../helpers.mpl\" leaves the project (..)".into()))
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Stage 3: before/after texts → a git-style unified patch, and structured hunks for the page.
 
 use serde::Serialize;
+use similar::udiff::UnifiedHunkHeader;
 use similar::{ChangeTag, DiffOp, InlineChangeOptions, TextDiff};
 use std::fmt::Write as _;
 
@@ -13,21 +14,71 @@ pub fn patch(path: &str, old: Option<&str>, new: &str) -> String {
     if old == Some(new) {
         return String::new();
     }
-    let diff = line_diff(old.unwrap_or(""), new);
-    let mut out = format!("diff --git a/{path} b/{path}\n");
+    // Git's lines end at '\n' only: a lone '\r' (a Mesh newline) stays inside a patch line, and
+    // a file of CR-only lines is one git line. (similar's line diff also splits at a lone '\r',
+    // which git then reads as a corrupt patch.)
+    let old_lines: Vec<&str> = old.unwrap_or("").split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let diff = TextDiff::configure().diff_slices(&old_lines, &new_lines);
+    let (a, b) = (git_name("a/", path), git_name("b/", path));
+    let mut out = format!("diff --git {a} {b}\n");
     match old {
         None => {
             out.push_str("new file mode 100644\n");
-            let _ = writeln!(out, "--- /dev/null\n+++ b/{path}");
+            let _ = writeln!(out, "--- /dev/null\n+++ {b}");
         }
         Some(_) => {
-            let _ = writeln!(out, "--- a/{path}\n+++ b/{path}");
+            let _ = writeln!(out, "--- {a}\n+++ {b}");
         }
     }
-    for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
-        let _ = write!(out, "{hunk}");
+    for ops in diff.grouped_ops(CONTEXT).iter().filter(|ops| !ops.is_empty()) {
+        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(ops));
+        for op in ops {
+            for change in diff.iter_changes(op) {
+                out.push(match change.tag() {
+                    ChangeTag::Equal => ' ',
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                });
+                let line = change.value();
+                out.push_str(line);
+                if !line.ends_with('\n') {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            }
+        }
     }
     out
+}
+
+/// `prefix` + `path` as git writes a file name in patch headers: in double quotes with C escapes
+/// when it holds a control character, a quote, a backslash or a non-ASCII byte (git's default
+/// `core.quotePath`), as it is otherwise. `git apply` reads both forms.
+fn git_name(prefix: &str, path: &str) -> String {
+    let name = format!("{prefix}{path}");
+    if !name.bytes().any(|b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\') {
+        return name;
+    }
+    let mut quoted = String::from('"');
+    for b in name.bytes() {
+        match b {
+            0x07 => quoted.push_str("\\a"),
+            0x08 => quoted.push_str("\\b"),
+            b'\t' => quoted.push_str("\\t"),
+            b'\n' => quoted.push_str("\\n"),
+            0x0b => quoted.push_str("\\v"),
+            0x0c => quoted.push_str("\\f"),
+            b'\r' => quoted.push_str("\\r"),
+            b'"' => quoted.push_str("\\\""),
+            b'\\' => quoted.push_str("\\\\"),
+            b if !(0x20..0x7f).contains(&b) => {
+                let _ = write!(quoted, "\\{b:03o}");
+            }
+            b => quoted.push(char::from(b)),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// The kind of one diff line.
@@ -172,6 +223,29 @@ mod tests {
         let spans: Vec<_> = added.changed.iter().map(|&(s, e)| &added.text[s..e]).collect();
         assert_eq!(spans, ["get_registry()"]);
         assert!(h.lines.iter().all(|l| !l.no_newline));
+    }
+
+    #[test]
+    fn cr_only_lines_stay_inside_one_git_line() {
+        assert_eq!(
+            patch("w", Some("a\rb\r"), "a\rc\r"),
+            "diff --git a/w b/w\n--- a/w\n+++ b/w\n@@ -1 +1 @@\n-a\rb\r\n\\ No newline at end of file\n+a\rc\r\n\\ No newline at end of file\n"
+        );
+        assert_eq!(
+            patch("w", Some("a\rb"), "a\rb\nfrom X import y\n"),
+            "diff --git a/w b/w\n--- a/w\n+++ b/w\n@@ -1 +1,2 @@\n-a\rb\n\\ No newline at end of file\n+a\rb\n+from X import y\n"
+        );
+    }
+
+    #[test]
+    fn names_git_would_quote_are_quoted_like_git() {
+        assert_eq!(git_name("a/", "api/x.mpl"), "a/api/x.mpl");
+        assert_eq!(git_name("a/", "with space.mpl"), "a/with space.mpl");
+        assert_eq!(git_name("a/", "a\tb.mpl"), "\"a/a\\tb.mpl\"");
+        assert_eq!(git_name("b/", "l\nm\"q\\.mpl"), "\"b/l\\nm\\\"q\\\\.mpl\"");
+        assert_eq!(git_name("a/", "caf\u{e9}\u{1}\u{7f}.mpl"), "\"a/caf\\303\\251\\001\\177.mpl\"");
+        let p = patch("t\tx.mpl", None, "a\n");
+        assert!(p.starts_with("diff --git \"a/t\\tx.mpl\" \"b/t\\tx.mpl\"\nnew file mode 100644\n--- /dev/null\n+++ \"b/t\\tx.mpl\"\n"), "{p}");
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl std::fmt::Display for SkipReason {
             }
             SkipReason::ProjectTooLarge { limit } => write!(f, "the project would pass the {} limit", megabytes(*limit)),
             SkipReason::TooManyFiles { limit } => write!(f, "the project would pass the {limit} file limit"),
-            SkipReason::UnsafePath => write!(f, "path leaves the project (`..` or absolute)"),
+            SkipReason::UnsafePath => write!(f, "not a path inside the project (`..`, absolute, a drive or a NUL)"),
             SkipReason::BadZip(why) => write!(f, "not a readable zip: {why}"),
         }
     }
@@ -174,7 +174,9 @@ fn clean_path(path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    let path = parts.join("/");
+    // What is left must pass the check links and configs get (a NUL, say, names no file anywhere).
+    crate::project::check_path(&path).ok().map(|()| path)
 }
 
 /// The files as a zip archive (DEFLATE), paths as given.
@@ -210,6 +212,8 @@ mod tests {
         intake.offer("mesher/bin.mpl", b"ab\0cd");
         intake.offer("mesher/latin1.mpl", b"caf\xe9");
         intake.offer("../evil.mpl", b"x");
+        intake.offer("C:\\evil.mpl", b"x");
+        intake.offer("nul\0.mpl", b"x");
         assert_eq!(paths(&intake), ["mesher/main.mpl"]);
         assert_eq!(
             reasons(&intake),
@@ -217,7 +221,9 @@ mod tests {
                 ("mesher/logo.png".to_owned(), "not a .mpl file".to_owned()),
                 ("mesher/bin.mpl".to_owned(), "binary file".to_owned()),
                 ("mesher/latin1.mpl".to_owned(), "not valid UTF-8".to_owned()),
-                ("../evil.mpl".to_owned(), "path leaves the project (`..` or absolute)".to_owned()),
+                ("../evil.mpl".to_owned(), "not a path inside the project (`..`, absolute, a drive or a NUL)".to_owned()),
+                ("C:\\evil.mpl".to_owned(), "not a path inside the project (`..`, absolute, a drive or a NUL)".to_owned()),
+                ("nul\0.mpl".to_owned(), "not a path inside the project (`..`, absolute, a drive or a NUL)".to_owned()),
             ]
         );
     }

@@ -8,6 +8,7 @@ mod v2;
 
 pub use v2::Baseline;
 
+use crate::project::check_path;
 use crate::rewrite::rule::{HelperForm, Rule};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -52,6 +53,24 @@ impl Simulation {
     }
 }
 
+impl State {
+    /// What a link or a bundle must satisfy before it is opened: every file path and every path of
+    /// the rule inside the project, every name of the rule usable (`Rule::validate`). A state
+    /// carries paths that later name files in a download or a patch, so a hand-made one is checked
+    /// like a config.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut problems: Vec<String> = self
+            .files
+            .iter()
+            .filter_map(|(path, _)| check_path(path).err().map(|p| format!("file path {path:?} {p}")))
+            .collect();
+        if let Err(errors) = self.rule.validate() {
+            problems.extend(errors.into_iter().map(|e| e.message));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    }
+}
+
 impl Default for Simulation {
     fn default() -> Simulation {
         Simulation { scenario: "late-join".into(), seed: 1, step: 0, remote_calls_work: false }
@@ -71,6 +90,8 @@ pub enum LinkError {
     Malformed,
     /// Written against a version of the bundled example this page does not have.
     OtherExample,
+    /// A state, but one that names paths outside the project or an unusable rule (`State::validate`).
+    Invalid(String),
 }
 
 impl fmt::Display for LinkError {
@@ -92,6 +113,7 @@ impl fmt::Display for LinkError {
                 f,
                 "this link holds edits to a different version of the bundled example; this page cannot rebuild its files"
             ),
+            LinkError::Invalid(why) => write!(f, "this link was not opened: {why}"),
         }
     }
 }
@@ -115,6 +137,12 @@ pub fn encode_v1(state: &State) -> String {
 /// The state in a link fragment (with or without the leading `#`). A `v2.` link written against the
 /// bundled example needs that example as `baseline`.
 pub fn decode(fragment: &str, baseline: Option<Baseline>) -> Result<State, LinkError> {
+    let state = decode_unchecked(fragment, baseline)?;
+    state.validate().map_err(LinkError::Invalid)?;
+    Ok(state)
+}
+
+fn decode_unchecked(fragment: &str, baseline: Option<Baseline>) -> Result<State, LinkError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if fragment.len() > MAX_FRAGMENT_LEN {
         return Err(LinkError::TooLong(fragment.len()));
@@ -334,6 +362,27 @@ mod tests {
         let bytes = postcard::to_allocvec(&wire).unwrap();
         let link = format!("v1.{}", base64(&miniz_oxide::deflate::compress_to_vec(&bytes, 10)));
         assert_eq!(decode(&link, None), Err(LinkError::Malformed));
+    }
+
+    #[test]
+    fn links_naming_paths_outside_the_project_are_refused() {
+        let mut outside = sample();
+        outside.files[0].0 = "../../.bashrc.mpl".into();
+        let mut unusable = sample();
+        unusable.rule.helper_file = "/etc/x.mpl".into();
+        unusable.rule.helper_name = "end".into();
+        // Both formats: a v1 link holds the state as it is, a v2 one as edits and rule differences.
+        for encode in [encode_v1, |s: &State| encode(s, None)] {
+            assert_eq!(
+                decode(&encode(&outside), None),
+                Err(LinkError::Invalid("file path \"../../.bashrc.mpl\" leaves the project (..)".into()))
+            );
+            assert_eq!(
+                decode(&encode(&unusable), None).unwrap_err().to_string(),
+                "this link was not opened: helper_name \"end\" is a Mesh keyword; \
+                 helper_file \"/etc/x.mpl\" is absolute; paths are relative to the project root"
+            );
+        }
     }
 
     #[test]

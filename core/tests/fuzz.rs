@@ -336,6 +336,13 @@ fn fuzz_config() {
         if let Ok(rule) = toml::from_str::<Rule>(&text(input)) {
             let (_, outcome) = rewrite_one("api/detail.mpl", &source, &rule);
             assert!(outcome.files.iter().any(|f| f.path == "api/detail.mpl"));
+            // A rule that validates makes code that parses, in files inside the project.
+            if rule.validate().is_ok() && rule.helper_form != HelperForm::Custom {
+                for f in &outcome.files {
+                    assert_eq!(mesh_rewrite::project::check_path(&f.path), Ok(()), "{}", f.path);
+                    assert!(!parse(&f.text).has_errors(), "{} does not parse:\n{}", f.path, f.text);
+                }
+            }
         }
     });
 }

@@ -4,7 +4,7 @@ mod rewrite_common;
 
 use mesh_rewrite::rewrite::report::{FileReport, FileStatus, HelperAction, ImportEdit, Severity};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule, PLAN_HELPER};
-use mesh_rewrite::rewrite::{rewrite, Outcome};
+use mesh_rewrite::rewrite::{assemble_with_unread, rewrite, rewrite_file, Outcome};
 use rewrite_common::project;
 
 fn run(files: &[(&str, &str)]) -> Outcome {
@@ -48,6 +48,28 @@ fn crlf_files_keep_crlf_everywhere() {
     }
     let failed: Vec<_> = out.report.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
     assert_eq!(failed, ["no Pid compared with Int (compiles)"]);
+}
+
+#[test]
+fn cr_only_files_keep_cr_everywhere() {
+    // A lone `\r` is a Mesh newline: the import goes after the last import line, the helper after
+    // the header comment, both ending in `\r`, and no `\n` appears.
+    let handler = "from Types.Event import Event\r\rpub fn handle() do\r  let reg_pid = Process.whereis(\"mesher_registry\")\r  reg_pid\rend\r";
+    let bare = "# No imports.\rpub fn other() do\r  Process.whereis(\"mesher_registry\")\rend";
+    let helpers = "# Helpers.\r\rpub fn ok() do\r  1\rend\r";
+    let out = run(&[("api/a.mpl", handler), ("api/b.mpl", bare), ("api/helpers.mpl", helpers)]);
+    assert_eq!(
+        text(&out, "api/a.mpl"),
+        "from Types.Event import Event\rfrom Api.Helpers import get_registry\r\rpub fn handle() do\r  let reg_pid = get_registry()\r  reg_pid\rend\r"
+    );
+    assert_eq!(
+        text(&out, "api/b.mpl"),
+        "# No imports.\r\rfrom Api.Helpers import get_registry\r\rpub fn other() do\r  get_registry()\rend"
+    );
+    let expected_helpers = format!("# Helpers.\r\r{}\rpub fn ok() do\r  1\rend\r", PLAN_HELPER.replace('\n', "\r"));
+    assert_eq!(text(&out, "api/helpers.mpl"), expected_helpers);
+    assert!(out.files.iter().all(|f| !f.text.contains('\n')));
+    assert_eq!(out.report.replacement_count(), 2);
 }
 
 #[test]
@@ -114,6 +136,20 @@ fn a_missing_helper_file_is_created() {
          +end\n"
     );
     assert!(out.patch().contains("diff --git a/ingestion/routes.mpl b/ingestion/routes.mpl\n"));
+}
+
+#[test]
+fn a_helper_file_that_was_not_read_is_never_created_over() {
+    let src = "fn f() do\n  Process.whereis(\"mesher_registry\")\nend\n";
+    let files = vec![rewrite_file("api/x.mpl", src, &Rule::default())];
+    let out = assemble_with_unread(files, &Rule::default(), &["api/helpers.mpl".to_owned()]);
+    assert_eq!(out.report.helper.action, HelperAction::Unread);
+    assert_eq!(out.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["api/x.mpl"]);
+    assert!(out.report.to_text().contains("helper api/helpers.mpl: not inserted (the file was not read; see its diagnostic)\n"));
+    // Another unread file does not stop the helper from being created.
+    let files = vec![rewrite_file("api/x.mpl", src, &Rule::default())];
+    let out = assemble_with_unread(files, &Rule::default(), &["api/other.mpl".to_owned()]);
+    assert_eq!(out.report.helper.action, HelperAction::Created);
 }
 
 #[test]

@@ -16,8 +16,8 @@ pub fn FileTree() -> impl IntoView {
     });
     let new_file = move |_| {
         if let Some(path) = ask("New file path", "new.mpl") {
-            if !store.add_file(&path) {
-                store.notify(crate::state::Level::Warning, format!("Cannot create {path}: the name is empty or taken"));
+            if let Err(why) = store.add_file(&path) {
+                store.notify(crate::state::Level::Warning, format!("Cannot create {path}: {why}"));
             }
         }
     };
@@ -72,8 +72,10 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
         move |ev: leptos::ev::MouseEvent| {
             ev.stop_propagation();
             if let Some(to) = ask("Rename to", &path) {
-                if to != path && !store.rename_file(&path, &to) {
-                    store.notify(crate::state::Level::Warning, format!("Cannot rename to {to}: the name is empty or taken"));
+                if to != path {
+                    if let Err(why) = store.rename_file(&path, &to) {
+                        store.notify(crate::state::Level::Warning, format!("Cannot rename to {to}: {why}"));
+                    }
                 }
             }
         }

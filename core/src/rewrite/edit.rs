@@ -62,10 +62,13 @@ fn advance(point: Point, text: &str) -> Point {
     }
 }
 
-/// The file's line ending: CRLF when its first line ends that way.
+// Mesh ends a line with `\r\n`, `\n` or a lone `\r`; every insertion follows the file's own style.
+
+/// The file's line ending: the one its first line ends with (`\n` for a file of one line).
 pub(crate) fn line_ending(src: &str) -> &'static str {
-    match src.find('\n') {
-        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match src.find(['\n', '\r']).map(|i| &src[i..]) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
         _ => "\n",
     }
 }
@@ -75,12 +78,36 @@ pub(crate) fn with_eol(text: &str, eol: &str) -> String {
     if eol == "\n" { text.to_owned() } else { text.replace('\n', eol) }
 }
 
+/// Where the line holding `byte` starts.
+pub(crate) fn line_start(src: &str, byte: usize) -> usize {
+    src[..byte].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
+/// Where the line holding `byte` ends: after its line break, or at the end of the file.
+pub(crate) fn line_end(src: &str, byte: usize) -> usize {
+    match src[byte..].find(['\n', '\r']) {
+        Some(i) if src[byte + i..].starts_with("\r\n") => byte + i + 2,
+        Some(i) => byte + i + 1,
+        None => src.len(),
+    }
+}
+
+fn ends_with_break(text: &str) -> bool {
+    text.ends_with(['\n', '\r'])
+}
+
+/// Whether `text` ends with an empty line (two line breaks in a row).
+fn ends_with_blank_line(text: &str) -> bool {
+    let rest = text.strip_suffix("\r\n").or_else(|| text.strip_suffix(['\n', '\r']));
+    rest.is_some_and(ends_with_break)
+}
+
 /// An insertion of whole lines `block` (ending in a line ending) as a new paragraph before the
 /// line starting at `at`: a blank line before it unless one is there or it opens the file,
 /// and a blank line after it.
 pub(crate) fn paragraph_before(src: &str, at: usize, block: &str, eol: &str) -> Edit {
     let before = &src[..at];
-    let blank_before = before.is_empty() || before.ends_with("\n\n") || before.ends_with("\n\r\n");
+    let blank_before = before.is_empty() || ends_with_blank_line(before);
     let mut text = String::new();
     if !blank_before {
         text.push_str(eol);
@@ -93,10 +120,10 @@ pub(crate) fn paragraph_before(src: &str, at: usize, block: &str, eol: &str) -> 
 /// An insertion of `block` (ending in a line ending) as a new paragraph at the end of the file.
 pub(crate) fn paragraph_at_end(src: &str, block: &str, eol: &str) -> Edit {
     let mut text = String::new();
-    if !src.is_empty() && !src.ends_with('\n') {
+    if !src.is_empty() && !ends_with_break(src) {
         text.push_str(eol);
     }
-    if !src.trim().is_empty() && !src.ends_with("\n\n") && !src.ends_with("\n\r\n") {
+    if !src.trim().is_empty() && !ends_with_blank_line(src) {
         text.push_str(eol);
     }
     text.push_str(block);
@@ -127,7 +154,7 @@ pub(crate) fn import_edit(src: &str, top: &Top, module: &str, helper: &str) -> (
     let line = format!("from {module} import {helper}");
     if let Some(last) = top.imports.last() {
         let at = last.line_end;
-        let text = if src[..at].ends_with('\n') { format!("{line}{eol}") } else { format!("{eol}{line}") };
+        let text = if ends_with_break(&src[..at]) { format!("{line}{eol}") } else { format!("{eol}{line}") };
         return (ImportPlan::Added, Some(Edit::insert(src, at, text)));
     }
     let block = format!("{line}{eol}");
@@ -161,7 +188,30 @@ mod tests {
     fn line_endings_follow_the_first_line() {
         assert_eq!(line_ending("a\r\nb\n"), "\r\n");
         assert_eq!(line_ending("a\nb\r\n"), "\n");
+        assert_eq!(line_ending("a\rb\r"), "\r");
+        assert_eq!(line_ending("a\rb\r\n"), "\r");
         assert_eq!(line_ending("a"), "\n");
+    }
+
+    #[test]
+    fn lines_end_at_any_mesh_newline() {
+        let src = "ab\rcd\r\nef\ngh";
+        assert_eq!([line_start(src, 1), line_start(src, 4), line_start(src, 8), line_start(src, 12)], [0, 3, 7, 10]);
+        assert_eq!([line_end(src, 1), line_end(src, 4), line_end(src, 8), line_end(src, 12)], [3, 7, 10, 12]);
+    }
+
+    #[test]
+    fn cr_only_files_get_cr_paragraphs() {
+        let src = "# head\rfn x() do end\r";
+        let e = paragraph_before(src, 7, "IMPORT\r", "\r");
+        assert_eq!(apply(src, &[e]).0, "# head\r\rIMPORT\r\rfn x() do end\r");
+        let src = "# head\r\rfn x() do end\r";
+        let e = paragraph_before(src, 8, "IMPORT\r", "\r");
+        assert_eq!(apply(src, &[e]).0, "# head\r\rIMPORT\r\rfn x() do end\r");
+        let e = paragraph_at_end("# only", "H\r", "\r");
+        assert_eq!(apply("# only", &[e]).0, "# only\r\rH\r");
+        let e = paragraph_at_end("# a\r\r", "H\r", "\r");
+        assert_eq!(apply("# a\r\r", &[e]).0, "# a\r\rH\r");
     }
 
     #[test]

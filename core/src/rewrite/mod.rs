@@ -106,24 +106,60 @@ fn context<'a>(rule: &'a Rule, module: &'a str, path: &str) -> ScanContext<'a> {
     ScanContext { rule, helper_module: module, is_helper_file: path == rule.helper_file }
 }
 
+/// From this size on, `rewrite_file` lets the original tree go before it parses the new text.
+/// A tree takes tens of bytes per token (hundreds of MB for a 20 MB file); an incremental reparse
+/// needs the old tree alive next to the new one, which doubles the peak. Smaller files keep the
+/// faster incremental reparse.
+const LARGE_FILE: usize = 1 << 20;
+
 /// Rewrites the lookups of one file and fixes its imports.
 pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
-    rewrite_parsed(path, &parse_with(text.to_owned(), None), rule)
+    let parsed = parse_with(text.to_owned(), None);
+    if text.len() < LARGE_FILE {
+        return rewrite_parsed(path, &parsed, rule);
+    }
+    let planned = plan(path, &parsed, rule);
+    drop(parsed);
+    finish(planned, rule, |new_text, _| parse_with(new_text, None))
 }
 
 /// `rewrite_file` for a file already parsed (the page keeps an incrementally parsed tree per file).
 pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
+    let planned = plan(path, parsed, rule);
+    finish(planned, rule, |new_text, edits| {
+        let mut tree = parsed.tree().clone();
+        edit::edit_tree(&mut tree, edits);
+        parse_with(new_text, Some(&tree))
+    })
+}
+
+/// What the rewrite of one file will do, decided on the original tree (which it does not keep).
+struct Planned {
+    path: String,
+    original: String,
+    excluded: bool,
+    before: Scan,
+    errors: Vec<SyntaxError>,
+    /// Indexes into `before.lookups` of the lookups replaced.
+    replaced: Vec<usize>,
+    skipped: Vec<Skipped>,
+    blocked: bool,
+    edits: Vec<Edit>,
+    import_edit: ImportEdit,
+}
+
+fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
     let text = parsed.source();
     let module = rule.helper_module();
     let cx = context(rule, &module, path);
     let excluded = rule.excluded_files.iter().any(|p| p == path);
-    let before = scan::scan(&parsed, &cx);
+    let before = scan::scan(parsed, &cx);
     let errors = parsed.errors().to_vec();
 
     let mut replaced = Vec::new();
     let mut skipped = Vec::new();
     let mut blocked = false;
-    for lookup in &before.lookups {
+    for (i, lookup) in before.lookups.iter().enumerate() {
         let reason = match &lookup.arg {
             Arg::Literal(name) if *name != rule.registry_name => continue,
             _ if excluded => SkipReason::ExcludedFile,
@@ -134,7 +170,7 @@ pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
                 SkipReason::SyntaxError
             }
             Arg::Literal(_) => {
-                replaced.push(lookup);
+                replaced.push(i);
                 continue;
             }
         };
@@ -152,12 +188,10 @@ pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
     let call = format!("{}()", rule.helper_name);
     let mut edits: Vec<Edit> = replaced
         .iter()
-        .map(|l| Edit {
-            start: l.spot.start,
-            end: l.spot.end,
-            text: call.clone(),
-            start_point: l.spot.start_point,
-            end_point: l.spot.end_point,
+        .map(|&i| {
+            let spot = &before.lookups[i].spot;
+            let (start_point, end_point) = (spot.start_point, spot.end_point);
+            Edit { start: spot.start, end: spot.end, text: call.clone(), start_point, end_point }
         })
         .collect();
     let mut import_edit = ImportEdit::None;
@@ -172,35 +206,54 @@ pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
         // An insertion sorts before a replacement starting at the same byte.
         edits.sort_by_key(|e| (e.start, e.end));
     }
+    Planned {
+        path: path.to_owned(),
+        original: text.to_owned(),
+        excluded,
+        before,
+        errors,
+        replaced,
+        skipped,
+        blocked,
+        edits,
+        import_edit,
+    }
+}
 
-    let (new_text, after, errors_after, starts) = if edits.is_empty() {
-        (text.to_owned(), None, errors.len(), Vec::new())
+/// Applies the plan; `reparse` parses the new text (given the edits, in original coordinates).
+fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Parsed) -> FileRewrite {
+    let module = rule.helper_module();
+    let cx = context(rule, &module, &p.path);
+    let (new_text, after, errors_after, starts) = if p.edits.is_empty() {
+        (p.original.clone(), None, p.errors.len(), Vec::new())
     } else {
-        let (new_text, starts) = edit::apply(text, &edits);
-        let mut tree = parsed.tree().clone();
-        edit::edit_tree(&mut tree, &edits);
-        let reparsed = parse_with(new_text, Some(&tree));
+        let (new_text, starts) = edit::apply(&p.original, &p.edits);
+        let reparsed = reparse(new_text, &p.edits);
         let after = scan::scan(&reparsed, &cx);
         let errors_after = reparsed.errors().len();
         (reparsed.source().to_owned(), Some(after), errors_after, starts)
     };
 
-    let replacements = replaced
+    let call_len = rule.helper_name.len() + 2;
+    let replacements = p
+        .replaced
         .iter()
-        .map(|l| {
-            let i = edits.iter().position(|e| e.start == l.spot.start && e.end == l.spot.end).expect("an edit per lookup");
+        .map(|&i| {
+            let l = &p.before.lookups[i];
+            let spot = (l.spot.start, l.spot.end);
+            let e = p.edits.iter().position(|e| (e.start, e.end) == spot).expect("an edit per lookup");
             Replacement {
                 line: l.spot.line,
                 column: l.spot.column,
                 function: l.function.clone(),
                 start_byte: l.spot.start,
                 end_byte: l.spot.end,
-                new_start_byte: starts[i],
-                new_end_byte: starts[i] + call.len(),
+                new_start_byte: starts[e],
+                new_end_byte: starts[e] + call_len,
             }
         })
         .collect();
-    let status = if blocked {
+    let status = if p.blocked {
         FileStatus::Blocked
     } else if after.is_some() {
         FileStatus::Modified
@@ -208,12 +261,12 @@ pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
         FileStatus::Unchanged
     };
     FileRewrite {
-        file: RewrittenFile { path: path.to_owned(), text: new_text, original: Some(text.to_owned()) },
-        report: FileReport { path: path.to_owned(), replacements, import_edit, skipped, status },
-        errors,
+        file: RewrittenFile { path: p.path.clone(), text: new_text, original: Some(p.original) },
+        report: FileReport { path: p.path, replacements, import_edit: p.import_edit, skipped: p.skipped, status },
+        errors: p.errors,
         errors_after,
-        excluded,
-        before,
+        excluded: p.excluded,
+        before: p.before,
         after,
     }
 }
@@ -223,12 +276,20 @@ fn skip(spot: &scan::Spot, reason: SkipReason) -> Skipped {
 }
 
 /// The whole-project half: the helper, diagnostics and checks. `files` in any order.
-pub fn assemble(mut files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
+pub fn assemble(files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
+    assemble_with_unread(files, rule, &[])
+}
+
+/// `assemble` for a project that also holds files that were not read as text (`unread`: paths of
+/// files that are not UTF-8, links not followed). The rewrite never writes over what it did not
+/// read: when the helper file is one of them, the helper is not inserted (nor the file created).
+pub fn assemble_with_unread(mut files: Vec<FileRewrite>, rule: &Rule, unread: &[String]) -> Outcome {
     files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     let total: usize = files.iter().map(|f| f.report.replacements.len()).sum();
     let action = match files.iter().position(|f| f.file.path == rule.helper_file) {
         Some(i) if files[i].after().helper_defined() => HelperAction::Present,
         _ if total == 0 => HelperAction::None,
+        None if unread.contains(&rule.helper_file) => HelperAction::Unread,
         Some(i) if !files[i].errors.is_empty() => {
             files[i].report.status = FileStatus::Blocked;
             HelperAction::Blocked

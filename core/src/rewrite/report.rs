@@ -109,6 +109,9 @@ pub enum HelperAction {
     None,
     /// The helper file has syntax errors; the helper could not be inserted.
     Blocked,
+    /// The helper file exists but was not read as text (not UTF-8, a link not followed); it was
+    /// left as it is and the helper not inserted.
+    Unread,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -181,6 +184,7 @@ impl Report {
             HelperAction::Created => "created",
             HelperAction::None => "not needed",
             HelperAction::Blocked => "not inserted (syntax errors)",
+            HelperAction::Unread => "not inserted (the file was not read; see its diagnostic)",
         };
         let _ = writeln!(out, "helper {}: {action}", self.helper.path);
         let skipped: Vec<_> = self.files.iter().flat_map(|f| f.skipped.iter().map(move |s| (&f.path, s))).collect();

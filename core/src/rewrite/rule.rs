@@ -1,7 +1,11 @@
 //! The rewrite rule as data: the seed plan's values are the defaults; a TOML file or the page can change any.
 
+use crate::project::check_path;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
 
 /// Which `get_registry` body the rewrite inserts into the helper file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,8 +102,13 @@ impl Rule {
             HelperForm::NodeName => NODE_NAME_HELPER,
             HelperForm::Custom => return ensure_newline(&self.custom_helper),
         };
-        text.replace("get_registry", &self.helper_name)
-            .replace("mesher_registry", &self.registry_name)
+        // One pass, so a helper name that contains `mesher_registry` is not substituted again.
+        static NAMES: LazyLock<Regex> = LazyLock::new(|| Regex::new("get_registry|mesher_registry").expect("valid"));
+        NAMES
+            .replace_all(text, |c: &regex::Captures| {
+                if &c[0] == "get_registry" { self.helper_name.clone() } else { self.registry_name.clone() }
+            })
+            .into_owned()
     }
 
     /// The module name of the helper file (`api/helpers.mpl` → `Api.Helpers`).
@@ -108,22 +117,127 @@ impl Rule {
     }
 }
 
+/// A value of the rule that the rewrite cannot use, and why. The CLI prints `message`; the page
+/// shows it next to `field` and keeps the previous value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// The rule's key: `helper_name`, `helper_file`, `registry_name`, `excluded_files`, `expected_counts`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// The keywords of Mesh (MESH-SYNTAX.md), including the reserved but unused ones.
+pub const KEYWORDS: [&str; 48] = [
+    "if", "else", "case", "match", "do", "end", "for", "in", "while", "break", "continue", "return", "when",
+    "where", "fn", "def", "pub", "module", "import", "struct", "type", "interface", "impl", "trait", "actor",
+    "service", "supervisor", "call", "cast", "receive", "after", "send", "spawn", "link", "monitor", "terminate",
+    "self", "trap", "true", "false", "nil", "and", "or", "not", "let", "with", "cond", "alias",
+];
+
+/// A Mesh identifier, exactly as the grammar lexes one.
+pub fn is_identifier(name: &str) -> bool {
+    static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}_][\p{L}\p{N}_]*$").expect("valid"));
+    IDENT.is_match(name)
+}
+
+const IDENTIFIER_RULE: &str = "a letter or _, then letters, digits or _";
+
+impl Rule {
+    /// Every value the rewrite cannot use: names that would not parse in the generated code, and
+    /// paths that would not stay inside the project. Checked before anything is read or written.
+    pub fn validate(&self) -> Result<(), Vec<RuleError>> {
+        let mut errors = Vec::new();
+        let mut err = |field, message| errors.push(RuleError { field, message });
+
+        let name = &self.registry_name;
+        if name.is_empty() {
+            err("registry_name", "registry_name is empty".into());
+        } else if let Some(what) = literal_breaker(name) {
+            let message = format!("registry_name {name:?} has {what}, which would break the generated string literal");
+            err("registry_name", message);
+        }
+
+        let name = &self.helper_name;
+        if name.is_empty() {
+            err("helper_name", format!("helper_name is empty; it must be a Mesh identifier ({IDENTIFIER_RULE})"));
+        } else if KEYWORDS.contains(&name.as_str()) {
+            err("helper_name", format!("helper_name {name:?} is a Mesh keyword"));
+        } else if !is_identifier(name) {
+            err("helper_name", format!("helper_name {name:?} is not a Mesh identifier ({IDENTIFIER_RULE})"));
+        }
+
+        let file = &self.helper_file;
+        let stem = file.strip_suffix(".mpl").unwrap_or(file);
+        if let Err(problem) = check_path(file) {
+            err("helper_file", format!("helper_file {file:?} {problem}"));
+        } else if !file.ends_with(".mpl") {
+            err("helper_file", format!("helper_file {file:?} does not end in .mpl"));
+        } else if file == "main.mpl" {
+            let message = "helper_file \"main.mpl\" is the program's entry point, which has no module to import from";
+            err("helper_file", message.into());
+        } else if let Some(segment) = stem.split('/').find(|s| !is_identifier(&module_segment(s))) {
+            let (gives, module) = (module_segment(segment), module_name(file));
+            err(
+                "helper_file",
+                format!(
+                    "helper_file {file:?} does not map to a Mesh module: {segment:?} gives {gives:?}, which is not an \
+                     identifier (the import would read `from {module} import …`)"
+                ),
+            );
+        }
+
+        for path in &self.excluded_files {
+            if let Err(problem) = check_path(path) {
+                err("excluded_files", format!("excluded_files entry {path:?} {problem}"));
+            }
+        }
+        for path in self.expected_counts.keys() {
+            if let Err(problem) = check_path(path) {
+                err("expected_counts", format!("expected_counts key {path:?} {problem}"));
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// What in `name` would end or change the string literal it is written into, if anything.
+fn literal_breaker(name: &str) -> Option<&'static str> {
+    if name.contains('"') {
+        Some("a quote (\")")
+    } else if name.contains('\\') {
+        Some("a backslash")
+    } else if name.contains("${") {
+        Some("an interpolation (${)")
+    } else if name.chars().any(char::is_control) {
+        Some("a line break or control character")
+    } else {
+        None
+    }
+}
+
+/// One path segment's module name: `ws_handler` → `WsHandler`.
+fn module_segment(segment: &str) -> String {
+    segment
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        })
+        .collect()
+}
+
 /// A file's module name from its path: each segment in PascalCase, extension dropped.
 pub fn module_name(path: &str) -> String {
     let path = path.strip_suffix(".mpl").unwrap_or(path);
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|segment| {
-            segment
-                .split('_')
-                .map(|word| {
-                    let mut chars = word.chars();
-                    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join(".")
+    path.split('/').filter(|s| !s.is_empty()).map(module_segment).collect::<Vec<_>>().join(".")
 }
 
 fn ensure_newline(text: &str) -> String {
@@ -204,5 +318,105 @@ mod tests {
         assert!(text.contains("pub fn find_reg() do\n"));
         assert!(text.contains("Global.whereis(\"reg\")"));
         assert_eq!(Rule::default().helper_source(), PLAN_HELPER);
+    }
+
+    fn errors(rule: Rule) -> Vec<(&'static str, String)> {
+        rule.validate().err().unwrap_or_default().into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    #[test]
+    fn the_seed_rule_is_valid() {
+        assert_eq!(Rule::default().validate(), Ok(()));
+        let unicode = Rule { helper_name: "hämta_register".into(), helper_file: "lib/ört_2/hjälp.mpl".into(), ..Rule::default() };
+        assert_eq!(unicode.validate(), Ok(()));
+    }
+
+    #[test]
+    fn helper_names_must_be_identifiers_that_are_not_keywords() {
+        let rule = |name: &str| Rule { helper_name: name.into(), ..Rule::default() };
+        let id = "a letter or _, then letters, digits or _";
+        assert_eq!(errors(rule("get registry")), [("helper_name", format!("helper_name \"get registry\" is not a Mesh identifier ({id})"))]);
+        assert_eq!(errors(rule("")), [("helper_name", format!("helper_name is empty; it must be a Mesh identifier ({id})"))]);
+        assert_eq!(errors(rule("end")), [("helper_name", "helper_name \"end\" is a Mesh keyword".to_owned())]);
+        assert_eq!(errors(rule("with")), [("helper_name", "helper_name \"with\" is a Mesh keyword".to_owned())]);
+        assert_eq!(errors(rule("1abc")), [("helper_name", format!("helper_name \"1abc\" is not a Mesh identifier ({id})"))]);
+        assert_eq!(errors(rule("a\nb")).len(), 1);
+        // U+0301 (a combining mark) is alphabetic to Rust but not a letter to the grammar.
+        assert_eq!(errors(rule("e\u{301}")).len(), 1);
+        for ok in ["_", "_x1", "from", "get_registry2", "Ünï"] {
+            assert_eq!(rule(ok).validate(), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn helper_files_must_be_modules_inside_the_project() {
+        let rule = |file: &str| Rule { helper_file: file.into(), ..Rule::default() };
+        assert_eq!(
+            errors(rule("api/#=x.mpl")),
+            [(
+                "helper_file",
+                "helper_file \"api/#=x.mpl\" does not map to a Mesh module: \"#=x\" gives \"#=x\", which is not an identifier \
+                 (the import would read `from Api.#=x import …`)"
+                    .to_owned()
+            )]
+        );
+        assert_eq!(errors(rule("../x.mpl")), [("helper_file", "helper_file \"../x.mpl\" leaves the project (..)".to_owned())]);
+        assert_eq!(
+            errors(rule("/tmp/x.mpl")),
+            [("helper_file", "helper_file \"/tmp/x.mpl\" is absolute; paths are relative to the project root".to_owned())]
+        );
+        assert_eq!(
+            errors(rule("C:\\x.mpl")),
+            [("helper_file", "helper_file \"C:\\\\x.mpl\" names a drive (like C:); paths are relative to the project root".to_owned())]
+        );
+        assert_eq!(errors(rule("api/helpers.txt")), [("helper_file", "helper_file \"api/helpers.txt\" does not end in .mpl".to_owned())]);
+        assert_eq!(
+            errors(rule("main.mpl")),
+            [("helper_file", "helper_file \"main.mpl\" is the program's entry point, which has no module to import from".to_owned())]
+        );
+        assert_eq!(errors(rule("1api/helpers.mpl")).len(), 1);
+        assert_eq!(errors(rule("api/_.mpl")).len(), 1, "`_` maps to an empty module segment");
+        assert_eq!(errors(rule("api/ws-handler.mpl")).len(), 1);
+        assert_eq!(rule("api/_private_x.mpl").validate(), Ok(()));
+    }
+
+    #[test]
+    fn registry_names_must_fit_in_a_string_literal() {
+        let rule = |name: &str| Rule { registry_name: name.into(), ..Rule::default() };
+        let broken = |name: &str, what: &str| {
+            vec![("registry_name", format!("registry_name {name:?} has {what}, which would break the generated string literal"))]
+        };
+        assert_eq!(errors(rule("")), [("registry_name", "registry_name is empty".to_owned())]);
+        assert_eq!(errors(rule("a\"b")), broken("a\"b", "a quote (\")"));
+        assert_eq!(errors(rule("a\\b")), broken("a\\b", "a backslash"));
+        assert_eq!(errors(rule("a${b}")), broken("a${b}", "an interpolation (${)"));
+        assert_eq!(errors(rule("a\nb")), broken("a\nb", "a line break or control character"));
+        assert_eq!(errors(rule("a\rb")), broken("a\rb", "a line break or control character"));
+        for ok in ["reg", "a$b", "with space", "réseau@node"] {
+            assert_eq!(rule(ok).validate(), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn every_path_of_the_rule_stays_inside_the_project() {
+        let mut rule = Rule { excluded_files: vec!["ok.mpl".into(), "/etc/passwd".into()], ..Rule::default() };
+        rule.expected_counts.insert("../up.mpl".into(), 1);
+        rule.expected_counts.insert("a//b.mpl".into(), 1);
+        assert_eq!(
+            errors(rule),
+            [
+                ("excluded_files", "excluded_files entry \"/etc/passwd\" is absolute; paths are relative to the project root".to_owned()),
+                ("expected_counts", "expected_counts key \"../up.mpl\" leaves the project (..)".to_owned()),
+                ("expected_counts", "expected_counts key \"a//b.mpl\" has an empty segment (// or a trailing /)".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_helper_name_holding_the_registry_name_is_substituted_once() {
+        let rule = Rule { helper_name: "mesher_registry_pid".into(), registry_name: "reg".into(), ..Rule::default() };
+        let text = rule.helper_source();
+        assert!(text.contains("pub fn mesher_registry_pid() do\n"), "{text}");
+        assert!(text.contains("Process.whereis(\"reg\")"), "{text}");
     }
 }

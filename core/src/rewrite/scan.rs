@@ -449,7 +449,7 @@ pub(crate) fn lookup_mentions(body: &str, registry: &str) -> Vec<(usize, usize)>
 fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> Top {
     let mut cursor = root.walk();
     let children: Vec<Node> = root.children(&mut cursor).collect();
-    let own_line = |n: &Node| src[line_start(src, n.start_byte())..n.start_byte()].trim().is_empty();
+    let own_line = |n: &Node| src[super::edit::line_start(src, n.start_byte())..n.start_byte()].trim().is_empty();
     let adjacent = |a: &Node, b: &Node| b.start_position().row <= a.end_position().row + 1;
 
     // The leading comment block: comments from the top of the file up to the first blank line.
@@ -484,7 +484,7 @@ fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> T
             {
                 start -= 1;
             }
-            top.helper_region = Some((line_start(src, children[start].start_byte()), node.end_byte()));
+            top.helper_region = Some((super::edit::line_start(src, children[start].start_byte()), node.end_byte()));
         }
     }
     top.item_anchor = first_item.map(|first| {
@@ -496,13 +496,13 @@ fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> T
         {
             start -= 1;
         }
-        line_start(src, children[start].start_byte())
+        super::edit::line_start(src, children[start].start_byte())
     });
     top
 }
 
 fn import(src: &str, cx: &ScanContext, k: &Kinds, node: Node) -> Import {
-    let line_end = src[node.end_byte()..].find('\n').map_or(src.len(), |i| node.end_byte() + i + 1);
+    let line_end = super::edit::line_end(src, node.end_byte());
     let mut helper_names = None;
     if node.kind_id() == k.from_import
         && node.child_by_field_name("module").is_some_and(|m| text(src, m) == cx.helper_module)
