@@ -188,7 +188,10 @@ pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
     let replacements = replaced
         .iter()
         .map(|l| {
-            let i = edits.iter().position(|e| e.start == l.spot.start && e.end == l.spot.end).expect("an edit per lookup");
+            // Edits are sorted by range (lookups come in source order): one binary search each.
+            let i = edits
+                .binary_search_by_key(&(l.spot.start, l.spot.end), |e| (e.start, e.end))
+                .expect("an edit per lookup");
             Replacement {
                 line: l.spot.line,
                 column: l.spot.column,
