@@ -2,6 +2,7 @@
 
 mod args;
 mod files;
+mod out;
 mod parse_cmd;
 mod rewrite_cmd;
 mod simulate_cmd;

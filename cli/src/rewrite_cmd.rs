@@ -6,6 +6,7 @@
 use crate::args::{FormArg, Format};
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
+use crate::out::print_stdout;
 use mesh_rewrite::project::{detect_root, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, Report, Severity};
 use mesh_rewrite::rewrite::rule::Rule;
@@ -141,11 +142,6 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     } else {
         exit::OK
     })
-}
-
-pub(crate) fn print_stdout(text: &str) -> Result<(), String> {
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("stdout: {e}"))
 }
 
 pub(crate) fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
