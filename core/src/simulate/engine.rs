@@ -14,9 +14,9 @@ pub const MAX_DELAY: u64 = 40;
 /// A run stops with an error past this many steps: a step is a log entry, or a registry entry
 /// copied into a snapshot or merged from one. Events can set off cascades (a connect forms a full
 /// mesh), so the scenario's limits alone do not bound a run; this bounds its time and memory.
-pub const MAX_STEPS: usize = 2_000_000;
+pub const MAX_STEPS: usize = 1_000_000;
 /// ... or once its log holds this many bytes of text (long node names make long entries).
-pub const MAX_LOG_BYTES: usize = 64 << 20;
+pub const MAX_LOG_BYTES: usize = 16 << 20;
 
 /// What a lookup returned and the calls it made on the way.
 #[derive(Debug)]
