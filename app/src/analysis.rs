@@ -294,6 +294,11 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// How many levels the tree view shows. The view model is recursive data (cloned, compared,
+/// dropped and rendered recursively), so nodes deeper than this are left out and their parent
+/// says so (`truncated`): a deeply nested file cannot overflow the page's stack.
+pub const MAX_TREE_DEPTH: usize = 128;
+
 /// A node of the tree view: named nodes and MISSING tokens, like `tree-sitter parse` prints.
 /// Positions are tree-sitter points shown 1-based (columns in bytes): computing character
 /// columns would cost a scan of the file per node.
@@ -308,37 +313,67 @@ pub struct SyntaxNode {
     pub error: bool,
     pub missing: bool,
     pub children: Vec<SyntaxNode>,
+    /// It has children, left out at `MAX_TREE_DEPTH`.
+    pub truncated: bool,
 }
 
+/// The tree view's model of `parsed`, built with a cursor and an explicit stack.
 pub fn syntax_tree(parsed: &Parsed) -> SyntaxNode {
-    syntax_node(parsed.root(), None)
-}
-
-fn syntax_node(node: Node, field: Option<String>) -> SyntaxNode {
-    let mut children = Vec::new();
-    let mut cursor = node.walk();
-    if cursor.goto_first_child() {
-        loop {
-            let child = cursor.node();
-            if child.is_named() || child.is_missing() {
-                children.push(syntax_node(child, cursor.field_name().map(str::to_owned)));
+    let mut cursor = parsed.root().walk();
+    // The nodes being built, root first; the cursor stands on the last one.
+    let mut open = vec![syntax_node(cursor.node(), None)];
+    loop {
+        if cursor.goto_first_child() {
+            if shown(cursor.node()) || next_shown_sibling(&mut cursor) {
+                if open.len() < MAX_TREE_DEPTH {
+                    open.push(syntax_node(cursor.node(), cursor.field_name()));
+                    continue;
+                }
+                open.last_mut().expect("a node is open").truncated = true;
             }
-            if !cursor.goto_next_sibling() {
+            cursor.goto_parent();
+        }
+        // The last open node is complete: hand it to its parent, then go on with its next sibling.
+        loop {
+            let done = open.pop().expect("a node is open");
+            let Some(parent) = open.last_mut() else { return done };
+            parent.children.push(done);
+            if next_shown_sibling(&mut cursor) {
+                open.push(syntax_node(cursor.node(), cursor.field_name()));
                 break;
             }
+            cursor.goto_parent();
         }
     }
+}
+
+/// Named nodes and MISSING tokens are shown; punctuation and keywords are not.
+fn shown(node: Node) -> bool {
+    node.is_named() || node.is_missing()
+}
+
+fn next_shown_sibling(cursor: &mut tree_sitter::TreeCursor) -> bool {
+    while cursor.goto_next_sibling() {
+        if shown(cursor.node()) {
+            return true;
+        }
+    }
+    false
+}
+
+fn syntax_node(node: Node, field: Option<&str>) -> SyntaxNode {
     let (start, end) = (node.start_position(), node.end_position());
     SyntaxNode {
         kind: node.kind().to_owned(),
-        field,
+        field: field.map(str::to_owned),
         start: (start.row + 1, start.column + 1),
         end: (end.row + 1, end.column + 1),
         start_byte: node.start_byte(),
         end_byte: node.end_byte(),
         error: node.is_error(),
         missing: node.is_missing(),
-        children,
+        children: Vec::new(),
+        truncated: false,
     }
 }
 
@@ -477,6 +512,43 @@ mod tests {
         assert_eq!(old_line_of(&h, 12), 10);
         assert_eq!(line_range(old, 3), (4, 5));
         assert_eq!(line_of(old, 4), 3);
+    }
+
+    /// The model the recursive walk built, to check the iterative one against.
+    fn recursive(node: Node, field: Option<&str>) -> SyntaxNode {
+        let mut built = syntax_node(node, field);
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            if shown(child) {
+                built.children.push(recursive(child, node.field_name_for_child(i as u32)));
+            }
+        }
+        built
+    }
+
+    #[test]
+    fn the_tree_holds_named_and_missing_nodes_with_fields() {
+        let parsed = mesh_rewrite::parse::parse("fn main() do\n  foo(1, [x]\nend\n# done\n");
+        let tree = syntax_tree(&parsed);
+        assert_eq!(tree, recursive(parsed.root(), None));
+        let call = &tree.children[0].children[2].children[0];
+        assert_eq!((call.kind.as_str(), call.field.as_deref()), ("call", None));
+        let kinds: Vec<_> = call.children[1].children.iter().map(|c| (c.kind.as_str(), c.missing)).collect();
+        assert_eq!(kinds, [("integer", false), ("list", false), (")", true)]);
+        assert_eq!(tree.children[1].kind, "comment");
+    }
+
+    #[test]
+    fn deep_nesting_stops_at_the_depth_limit() {
+        let n = 40_000;
+        let source = format!("fn f() do\n{}1{}\nend\n", "[".repeat(n), "]".repeat(n));
+        let parsed = mesh_rewrite::parse::parse(&source);
+        let tree = syntax_tree(&parsed);
+        let (mut node, mut depth) = (&tree, 1);
+        while let Some(child) = node.children.last() {
+            (node, depth) = (child, depth + 1);
+        }
+        assert_eq!((depth, node.kind.as_str(), node.truncated), (MAX_TREE_DEPTH, "list", true));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod args;
 mod files;
+mod out;
 mod parse_cmd;
 mod rewrite_cmd;
 mod simulate_cmd;
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
         Command::Man => {
             let mut page = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut page) {
-                Ok(()) => rewrite_cmd::print_stdout(&String::from_utf8_lossy(&page)).map_or(exit::USAGE, |_| exit::OK),
+                Ok(()) => out::print_stdout(&String::from_utf8_lossy(&page)).map_or(exit::USAGE, |_| exit::OK),
                 Err(e) => {
                     eprintln!("mesh-rewrite: {e}");
                     exit::USAGE

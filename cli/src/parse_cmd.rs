@@ -2,6 +2,8 @@
 
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
+use crate::out::print_stdout;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -30,11 +32,15 @@ pub fn run(args: Args) -> u8 {
     let mut with_errors = 0;
     for file in &files {
         let shown = file.display();
+        // One write per file: output streams, and a write error ends the run at once.
+        let mut out = String::new();
         let source = match read_text(file) {
             Ok(Text::Utf8(s)) => s,
             Ok(Text::NotUtf8) => {
-                println!("{shown}: error: not valid UTF-8");
                 with_errors += 1;
+                if let Err(code) = print(&format!("{shown}: error: not valid UTF-8\n")) {
+                    return code;
+                }
                 continue;
             }
             Err(e) => {
@@ -44,15 +50,28 @@ pub fn run(args: Args) -> u8 {
         };
         let parsed = mesh_rewrite::parse::parse(&source);
         for e in parsed.errors() {
-            println!("{shown}:{}:{}: error: {}", e.line, e.column, e.message);
+            let _ = writeln!(out, "{shown}:{}:{}: error: {}", e.line, e.column, e.message);
         }
         if parsed.has_errors() {
             with_errors += 1;
         }
         if args.tree {
-            println!("{shown}: {}", parsed.sexp());
+            let _ = writeln!(out, "{shown}: {}", parsed.sexp());
+        }
+        if let Err(code) = print(&out) {
+            return code;
         }
     }
-    println!("parsed {} files, {} with errors", files.len(), with_errors);
+    if let Err(code) = print(&format!("parsed {} files, {} with errors\n", files.len(), with_errors)) {
+        return code;
+    }
     if with_errors > 0 { exit::FOUND } else { exit::OK }
+}
+
+/// Prints `text`; on a write error, says so and gives the exit code.
+fn print(text: &str) -> Result<(), u8> {
+    print_stdout(text).map_err(|message| {
+        eprintln!("mesh-rewrite: {message}");
+        exit::USAGE
+    })
 }

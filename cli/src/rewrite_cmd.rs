@@ -10,6 +10,7 @@ use crate::write::{target_dir_entries, write_all, Change, Expect};
 use mesh_rewrite::diff;
 use mesh_rewrite::project::{detect_root_for, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
+use crate::out::print_stdout;
 use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::rewrite::{assemble_with_unread, rewrite_file, FileRewrite, Outcome, RewrittenFile};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -233,11 +234,6 @@ fn check_same_files(outcome: &Outcome, at: &impl Fn(&RewrittenFile) -> String) -
         }
     }
     Ok(())
-}
-
-pub(crate) fn print_stdout(text: &str) -> Result<(), String> {
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("stdout: {e}"))
 }
 
 /// The rule of `--config` (the seed's without one), refused with every problem when unusable.

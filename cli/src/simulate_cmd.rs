@@ -5,6 +5,7 @@
 use crate::args::{FormArg, Format};
 use crate::exit;
 use crate::files::{mpl_files, read_text, Text};
+use crate::out::{pad, print_stdout, Align};
 use mesh_rewrite::project::{detect_root, strip_dir, Project, SourceFile};
 use mesh_rewrite::rewrite::rule::Rule;
 use mesh_rewrite::simulate::{self, helper, scenario, Lookup, Options, Run, Scenario};
@@ -35,10 +36,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     if args.scenario == "list" {
-        for name in simulate::built_in_names() {
-            println!("{name}");
-        }
-        return exit::OK;
+        let names: String = simulate::built_in_names().iter().map(|n| format!("{n}\n")).collect();
+        return print(&names);
     }
     let scenario = match load_scenario(&args.scenario) {
         Ok(s) => s,
@@ -67,17 +66,23 @@ pub fn run(args: Args) -> u8 {
         Ok(run) => run,
         Err(e) => {
             eprintln!("mesh-rewrite: {e}");
-            return exit::FOUND;
+            return if e.too_large { exit::USAGE } else { exit::FOUND };
         }
     };
     match args.format {
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&run).expect("a run serializes");
-            println!("{text}");
-        }
-        Format::Text => print!("{}", text_report(&run)),
+        Format::Json => print(&(serde_json::to_string_pretty(&run).expect("a run serializes") + "\n")),
+        Format::Text => print(&text_report(&run)),
     }
-    exit::OK
+}
+
+fn print(text: &str) -> u8 {
+    match print_stdout(text) {
+        Ok(()) => exit::OK,
+        Err(message) => {
+            eprintln!("mesh-rewrite: {message}");
+            exit::USAGE
+        }
+    }
 }
 
 fn load_scenario(arg: &str) -> Result<Scenario, String> {
@@ -175,9 +180,11 @@ fn text_report(run: &Run) -> String {
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let mut line = format!("{:>w$}", row[0], w = widths[0]);
+        let mut line = String::new();
+        pad(&mut line, &row[0], widths[0], Align::Right);
         for (cell, w) in row[1..].iter().zip(&widths[1..]) {
-            let _ = write!(line, "  {cell:<w$}", w = *w);
+            line.push_str("  ");
+            pad(&mut line, cell, *w, Align::Left);
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
@@ -193,7 +200,11 @@ fn text_report(run: &Run) -> String {
     let nw = run.log.iter().map(|l| l.node.chars().count()).max().unwrap_or(1).max(1);
     for l in &run.log {
         let node = if l.node.is_empty() { "*" } else { l.node.as_str() };
-        let _ = writeln!(out, "  {:>tw$}  {node:<nw$}  {}", l.time, l.event);
+        out.push_str("  ");
+        pad(&mut out, &l.time.to_string(), tw, Align::Right);
+        out.push_str("  ");
+        pad(&mut out, node, nw, Align::Left);
+        let _ = writeln!(out, "  {}", l.event);
     }
     out
 }

@@ -3,6 +3,7 @@
 
 use crate::args::Format;
 use crate::exit;
+use crate::out::{pad, print_stdout, Align};
 use crate::rewrite_cmd::{load_rule, read_project};
 use mesh_rewrite::verdict::{evaluate, Verdict, DEFAULT_SEEDS, MAX_SEEDS};
 use std::fmt::Write as _;
@@ -39,7 +40,13 @@ pub fn run(args: Args) -> u8 {
         Format::Json => serde_json::to_string_pretty(&verdict).expect("a verdict serializes") + "\n",
         Format::Text => text(&verdict),
     };
-    crate::rewrite_cmd::print_stdout(&text).map_or(exit::USAGE, |_| exit::OK)
+    print_stdout(&text).map_or_else(
+        |message| {
+            eprintln!("mesh-rewrite: {message}");
+            exit::USAGE
+        },
+        |_| exit::OK,
+    )
 }
 
 /// The matrix (forms × scenarios), one sentence per form, then the recommendation.
@@ -76,8 +83,14 @@ pub fn text(v: &Verdict) -> String {
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            pad(&mut line, cell, *w, Align::Left);
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(out);
     for f in &v.forms {

@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod diff;
 pub mod highlight;
 pub mod intake;
+mod lines;
 pub mod parse;
 pub mod permalink;
 pub mod project;

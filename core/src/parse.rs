@@ -1,5 +1,6 @@
 //! Stage 1: source text → syntax tree + syntax diagnostics a person can read.
 
+use crate::lines::LineIndex;
 use serde::Serialize;
 use tree_sitter::{Node, Parser, Point, Tree};
 
@@ -8,28 +9,6 @@ use tree_sitter::{Node, Parser, Point, Tree};
 pub struct Position {
     pub line: usize,
     pub column: usize,
-}
-
-impl Position {
-    /// The position of `byte` in `source`. Columns count characters, not bytes,
-    /// so a person and an editor agree on them.
-    pub fn of(source: &str, point: Point) -> Position {
-        let line_start = source[..byte_at(source, point)].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = (line_start + point.column).min(source.len());
-        let column = source.get(line_start..line_end).map_or(point.column, |s| s.chars().count());
-        Position { line: point.row + 1, column: column + 1 }
-    }
-}
-
-fn byte_at(source: &str, point: Point) -> usize {
-    let mut offset = 0;
-    for _ in 0..point.row {
-        match source[offset..].find('\n') {
-            Some(i) => offset += i + 1,
-            None => return source.len(),
-        }
-    }
-    (offset + point.column).min(source.len())
 }
 
 /// One syntax error: where it is and what is wrong, in words.
@@ -163,24 +142,27 @@ fn single_edit(old: &str, new: &str) -> tree_sitter::InputEdit {
 }
 
 /// Every ERROR and MISSING node, outermost only, as a message a person understands.
+/// Positions come from one line index: linear however many errors there are.
 fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
     let root = tree.root_node();
     if !root.has_error() {
         return errors;
     }
+    let lines = LineIndex::new(source);
+    let content_end = source.trim_end().len();
     let mut cursor = root.walk();
     let mut descend = true;
     loop {
         let node = cursor.node();
         let reported = if node.is_missing() {
-            errors.push(error_at(source, node, format!("missing {}", describe_kind(node))));
+            errors.push(error_at(&lines, node, format!("missing {}", describe_kind(node))));
             true
         } else if node.is_error() {
-            let mut error = error_at(source, node, unexpected(source, node));
+            let mut error = error_at(&lines, node, unexpected(source, content_end, node));
             // An unclosed block is reported where it opens: that is where the reader must look.
             if let Some((_, opener)) = unclosed(node) {
-                let at = Position::of(source, opener.start_position());
+                let at = lines.position(opener.start_byte());
                 (error.line, error.column) = (at.line, at.column);
             }
             errors.push(error);
@@ -206,8 +188,8 @@ fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
     }
 }
 
-fn error_at(source: &str, node: Node, message: String) -> SyntaxError {
-    let pos = Position::of(source, node.start_position());
+fn error_at(lines: &LineIndex, node: Node, message: String) -> SyntaxError {
+    let pos = lines.position(node.start_byte());
     SyntaxError {
         line: pos.line,
         column: pos.column,
@@ -218,7 +200,8 @@ fn error_at(source: &str, node: Node, message: String) -> SyntaxError {
 }
 
 /// Names what an ERROR node holds: a block or bracket it leaves open, else its first token.
-fn unexpected(source: &str, error: Node) -> String {
+/// `content_end` is where the source's trailing whitespace starts.
+fn unexpected(source: &str, content_end: usize, error: Node) -> String {
     if let Some((closer, opener)) = unclosed(error) {
         return format!("missing `{closer}` to close this `{}`", opener.kind());
     }
@@ -228,7 +211,7 @@ fn unexpected(source: &str, error: Node) -> String {
     }
     let text = source[node.byte_range()].trim();
     if text.is_empty() {
-        if error.end_byte() >= source.trim_end().len() {
+        if error.end_byte() >= content_end {
             return "unexpected end of file".to_owned();
         }
         return "unexpected end of line".to_owned();
@@ -347,8 +330,8 @@ mod tests {
 
     #[test]
     fn columns_count_characters() {
-        let source = "let é = 1\nlet x = é)\n";
-        let point = Point { row: 1, column: "let x = é".len() };
-        assert_eq!(Position::of(source, point), Position { line: 2, column: 10 });
+        let parsed = parse("let é = 1\nlet x = é)\n");
+        let e = &parsed.errors()[0];
+        assert_eq!((e.line, e.column, e.message.as_str()), (2, 10, "unexpected `)`"));
     }
 }

@@ -3,7 +3,7 @@
 //! per visible node. Clicking a node selects its range in the editor; moving the caret opens
 //! the path to the innermost node under it and marks that node (`tree-current`).
 
-use crate::analysis::{path_at, syntax_tree, SyntaxNode};
+use crate::analysis::{path_at, syntax_tree, SyntaxNode, MAX_TREE_DEPTH};
 use crate::state::{use_store, Focus, Store};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -138,15 +138,20 @@ fn node_view(node: &SyntaxNode, path: Vec<usize>, ctx: Ctx) -> AnyView {
     .into_any()
 }
 
-/// `field: kind 1:1–3:4`, pieces in their own spans for styling.
+/// `field: kind 1:1–3:4`, pieces in their own spans for styling; ` …` where deeper nodes are left out.
 fn label(node: &SyntaxNode) -> impl IntoView + use<> {
     let field = node.field.clone().map(|f| view! { <span class="field">{format!("{f}: ")}</span> });
     let kind = if node.missing { format!("MISSING {}", node.kind) } else { node.kind.clone() };
     let range = format!("{}:{}–{}:{}", node.start.0, node.start.1, node.end.0, node.end.1);
+    let truncated = node.truncated.then(|| {
+        let why = format!("deeper than {MAX_TREE_DEPTH} levels: not shown");
+        view! { <span class="truncated" title=why>" …"</span> }
+    });
     view! {
         {field}
         <span class="kind">{kind}</span>
         " "
         <span class="range">{range}</span>
+        {truncated}
     }
 }

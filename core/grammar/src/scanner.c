@@ -121,22 +121,21 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
       advance(lexer);
       if (newline) lexer->mark_end(lexer);
     }
-    // Look past whole-line comments: a next code line starting with `|>` continues the
-    // previous expression, so there is no statement end here. Declining lets the
-    // internal lexer skip the whitespace and take the comments (the grammar defines the
-    // line-comment form too) and then the `|>`.
-    for (;;) {
-      while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) advance(lexer);
-      if (lexer->lookahead != '#') break;
+    // A next code line starting with `|>` continues the previous expression, so there is no
+    // statement end here: decline, and the internal lexer skips the whitespace and takes
+    // the `|>`. Whole-line comments may sit in between: at one, decline too (the grammar
+    // defines the line-comment form, so the internal lexer takes it) and decide at the
+    // newline after it. Looking only at the next line keeps a run of comment lines linear;
+    // walking them all from every newline was quadratic.
+    lexer->result_symbol = NEWLINE;
+    if (lexer->lookahead == '#') {
       advance(lexer);
-      if (lexer->lookahead == '=') break;  // a block comment: no continuation through it
-      while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
+      return lexer->lookahead == '=';  // a block comment: no continuation through it
     }
     if (lexer->lookahead == '|') {
       advance(lexer);
       if (lexer->lookahead == '>') return false;
     }
-    lexer->result_symbol = NEWLINE;
     return true;
   }
 

@@ -197,28 +197,59 @@ fn children_fit(patterns: &[PatternNode], parent: Node, fixed: Option<(usize, No
     }
 }
 
-/// Paints `painted` in order over the window's bytes and reads off the runs.
+/// Paints `painted` in order over the window and reads off the runs: each byte gets the class of
+/// the last (innermost) range holding it. The ranges are tree nodes in pre-order, so they nest,
+/// and one sweep with a stack of open ranges does it in linear time (filling each range's bytes
+/// was quadratic in the nesting depth).
 fn paint(painted: &[(Range<usize>, usize)], window: Range<usize>, classes: &[&'static str]) -> Vec<Span> {
-    let mut by_byte = vec![usize::MAX; window.len()];
+    let mut runs = Runs { spans: Vec::new(), classes, open: Vec::new(), at: window.start };
     for (r, class) in painted {
-        let start = r.start.max(window.start) - window.start;
-        let end = r.end.min(window.end).saturating_sub(window.start);
+        let (start, end) = (r.start.max(window.start), r.end.min(window.end));
         if start < end {
-            by_byte[start..end].fill(*class);
+            runs.advance(start);
+            runs.open.push((end, *class));
         }
     }
-    let mut spans: Vec<Span> = Vec::new();
-    let mut i = 0;
-    while i < by_byte.len() {
-        let class = by_byte[i];
-        let run = by_byte[i..].iter().take_while(|c| **c == class).count();
-        if class != usize::MAX {
-            let range = window.start + i..window.start + i + run;
-            spans.push(Span { range, class: classes[class] });
+    runs.advance(window.end);
+    runs.spans
+}
+
+/// The sweep of `paint`: ranges still open at `at`, outermost first, as (end, class).
+struct Runs<'c> {
+    spans: Vec<Span>,
+    classes: &'c [&'static str],
+    open: Vec<(usize, usize)>,
+    at: usize,
+}
+
+impl Runs<'_> {
+    /// Emits the runs up to `to`, closing the ranges that end by then.
+    fn advance(&mut self, to: usize) {
+        while let Some(&(end, class)) = self.open.last() {
+            if end > to {
+                break;
+            }
+            self.emit(end, class);
+            self.open.pop();
         }
-        i += run;
+        if let Some(&(_, class)) = self.open.last() {
+            self.emit(to, class);
+        }
+        self.at = self.at.max(to);
     }
-    spans
+
+    /// The bytes from `at` to `end` have `class`.
+    fn emit(&mut self, end: usize, class: usize) {
+        if end <= self.at {
+            return;
+        }
+        let class = self.classes[class];
+        match self.spans.last_mut() {
+            Some(last) if last.range.end == self.at && last.class == class => last.range.end = end,
+            _ => self.spans.push(Span { range: self.at..end, class }),
+        }
+        self.at = end;
+    }
 }
 
 #[cfg(test)]

@@ -240,8 +240,11 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
         .iter()
         .map(|&i| {
             let l = &p.before.lookups[i];
-            let spot = (l.spot.start, l.spot.end);
-            let e = p.edits.iter().position(|e| (e.start, e.end) == spot).expect("an edit per lookup");
+            // Edits are sorted by range (lookups come in source order): one binary search each.
+            let e = p
+                .edits
+                .binary_search_by_key(&(l.spot.start, l.spot.end), |e| (e.start, e.end))
+                .expect("an edit per lookup");
             Replacement {
                 line: l.spot.line,
                 column: l.spot.column,

@@ -3,7 +3,9 @@
 //! Pid-vs-Int comparisons and the top-level layout (where imports and the helper go).
 
 use super::rule::Rule;
+use crate::lines::LineIndex;
 use crate::parse::Parsed;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 use tree_sitter::{Node, Point};
 
@@ -171,16 +173,17 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     let src = parsed.source();
     let root = parsed.root();
     let k = kinds();
+    let lines = LineIndex::new(src);
     let top = top_level(src, root, cx, k);
     let hits = Hits::new(src, &["whereis", cx.rule.helper_name.as_str()]);
     let mut walker = Walker {
         src,
+        lines,
         cx,
         k,
         scan: Scan { top, ..Scan::default() },
         frames: Vec::new(),
-        pid_names: Vec::new(),
-        pid_hits: Hits::default(),
+        pid_names: HashSet::new(),
     };
     if hits.is_empty() {
         return walker.scan;
@@ -189,7 +192,9 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     loop {
         let node = cursor.node();
         let range = (node.start_byte(), node.end_byte());
-        let relevant = hits.within(range) || walker.pid_hits.within(range);
+        // Once a name holds a lookup's result, its comparisons can be anywhere in the rest of
+        // the definition: that part is walked whole (once), which keeps the walk linear.
+        let relevant = hits.within(range) || !walker.pid_names.is_empty();
         if relevant && walker.enter(node) && cursor.goto_first_child() {
             continue;
         }
@@ -208,7 +213,6 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
 /// Sorted start offsets of words in the source, to tell in O(log n) whether a node's text holds one.
 /// Every fact the walk collects involves `whereis`, the helper's name, or a name bound to a
 /// `whereis` result (the Pid-vs-Int comparison), so nodes without these are skipped.
-#[derive(Default)]
 struct Hits(Vec<usize>);
 
 impl Hits {
@@ -227,25 +231,18 @@ impl Hits {
         let i = self.0.partition_point(|&h| h < start);
         self.0.get(i).is_some_and(|&h| h < end)
     }
-
-    /// Adds the occurrences of `word` in `text`, which starts at byte `base` of the source.
-    fn add(&mut self, base: usize, text: &str, word: &str) {
-        self.0.extend(text.match_indices(word).map(|(i, _)| base + i));
-        self.0.sort_unstable();
-    }
 }
 
 struct Walker<'a> {
     src: &'a str,
+    lines: LineIndex<'a>,
     cx: &'a ScanContext<'a>,
     k: &'static Kinds,
     scan: Scan,
-    /// Enclosing named definitions: (node id, end byte, name).
-    frames: Vec<(usize, usize, &'a str)>,
+    /// Enclosing named definitions: (node id, name).
+    frames: Vec<(usize, &'a str)>,
     /// Names bound by `let x = Process.whereis(...)`/`Global.whereis(...)` in the current definition.
-    pid_names: Vec<&'a str>,
-    /// Where those names occur in the rest of the definition.
-    pid_hits: Hits,
+    pid_names: HashSet<&'a str>,
 }
 
 impl<'a> Walker<'a> {
@@ -266,9 +263,8 @@ impl<'a> Walker<'a> {
             .contains(&kind)
         {
             if let Some(name) = node.child_by_field_name("name") {
-                self.frames.push((node.id(), node.end_byte(), text(self.src, name)));
+                self.frames.push((node.id(), text(self.src, name)));
                 self.pid_names.clear();
-                self.pid_hits.0.clear();
             }
         } else if kind == k.let_statement {
             self.let_binding(node);
@@ -279,10 +275,9 @@ impl<'a> Walker<'a> {
     }
 
     fn leave(&mut self, node: Node<'a>) {
-        if self.frames.last().is_some_and(|&(id, _, _)| id == node.id()) {
+        if self.frames.last().is_some_and(|&(id, _)| id == node.id()) {
             self.frames.pop();
             self.pid_names.clear();
-            self.pid_hits.0.clear();
         }
     }
 
@@ -294,12 +289,12 @@ impl<'a> Walker<'a> {
         let Some(function) = node.child_by_field_name("function") else { return };
         if qualified(self.src, self.k, function) == Some(("Process", "whereis")) {
             let arg = literal_argument(self.src, self.k, node);
-            let spot = spot(self.src, node);
-            let function = self.frames.last().map(|&(_, _, name)| name.to_owned());
+            let spot = spot(&self.lines, node);
+            let function = self.frames.last().map(|&(_, name)| name.to_owned());
             let in_helper = self.in_helper(spot.start);
             self.scan.lookups.push(Lookup { spot, arg, function, in_helper });
         } else if function.kind_id() == self.k.identifier && text(self.src, function) == self.cx.rule.helper_name {
-            self.scan.helper_calls.push(spot(self.src, node));
+            self.scan.helper_calls.push(spot(&self.lines, node));
         }
     }
 
@@ -311,7 +306,7 @@ impl<'a> Walker<'a> {
         let about_whereis = body.contains("Process.whereis")
             && !self.cx.rule.stay_local.iter().any(|name| body.contains(name.as_str()));
         if (mentions_lookup || about_whereis) && !self.in_helper(node.start_byte()) {
-            self.scan.lookup_comments.push(spot(self.src, node));
+            self.scan.lookup_comments.push(spot(&self.lines, node));
         }
     }
 
@@ -340,7 +335,7 @@ impl<'a> Walker<'a> {
 
     fn mentions_in(&mut self, base: usize, body: &str, kind: MentionKind) {
         for (s, e) in lookup_mentions(body, &self.cx.rule.registry_name) {
-            let spot = spot_of_range(self.src, base + s, base + e);
+            let spot = spot_of_range(&self.lines, base + s, base + e);
             self.scan.mentions.push(Mention { spot, kind });
         }
     }
@@ -351,11 +346,7 @@ impl<'a> Walker<'a> {
             return;
         };
         if pattern.kind_id() == self.k.identifier && is_whereis_call(self.src, self.k, value) {
-            let name = text(self.src, pattern);
-            self.pid_names.push(name);
-            let end = self.frames.last().map_or(self.src.len(), |&(_, end, _)| end);
-            let from = node.end_byte().min(end);
-            self.pid_hits.add(from, &self.src[from..end], name);
+            self.pid_names.insert(text(self.src, pattern));
         }
     }
 
@@ -373,7 +364,7 @@ impl<'a> Walker<'a> {
         };
         let is_int = |n: Node| n.kind_id() == self.k.integer;
         if (is_pid(left) && is_int(right)) || (is_int(left) && is_pid(right)) {
-            let spot = spot(self.src, node);
+            let spot = spot(&self.lines, node);
             self.scan.pid_compares.push(PidCompare { spot, text: text(self.src, node).to_owned() });
         }
     }
@@ -502,6 +493,7 @@ fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> T
 }
 
 fn import(src: &str, cx: &ScanContext, k: &Kinds, node: Node) -> Import {
+    // A lone CR ends a line too (MESH-SYNTAX.md): the CR-aware scan, not the `\n`-only row index.
     let line_end = super::edit::line_end(src, node.end_byte());
     let mut helper_names = None;
     if node.kind_id() == k.from_import
@@ -520,18 +512,13 @@ pub(crate) fn text<'a>(src: &'a str, node: Node) -> &'a str {
     &src[node.byte_range()]
 }
 
-pub(crate) fn line_start(src: &str, byte: usize) -> usize {
-    src[..byte].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The spot of a node: positions from its start point without rescanning the file.
-fn spot(src: &str, node: Node) -> Spot {
+/// The spot of a node.
+fn spot(lines: &LineIndex, node: Node) -> Spot {
     let start = node.start_byte();
     let point = node.start_position();
-    let line_begin = start - point.column;
     Spot {
         line: point.row + 1,
-        column: src[line_begin..start].chars().count() + 1,
+        column: lines.column(start, point),
         start,
         end: node.end_byte(),
         start_point: point,
@@ -539,25 +526,25 @@ fn spot(src: &str, node: Node) -> Spot {
     }
 }
 
-/// The spot of an arbitrary byte range (rare: mentions inside comments and strings).
-pub(crate) fn spot_of_range(src: &str, start: usize, end: usize) -> Spot {
-    let start_point = point_at(src, start);
-    let line_begin = start - start_point.column;
+/// The spot of an arbitrary byte range (mentions inside comments and strings).
+fn spot_of_range(lines: &LineIndex, start: usize, end: usize) -> Spot {
+    let position = lines.position(start);
     Spot {
-        line: start_point.row + 1,
-        column: src[line_begin..start].chars().count() + 1,
+        line: position.line,
+        column: position.column,
         start,
         end,
-        start_point,
-        end_point: point_at(src, end),
+        start_point: lines.point(start),
+        end_point: lines.point(end),
     }
 }
 
-/// Tree-sitter's point (row, byte column) of `byte`.
+/// Tree-sitter's point (row, byte column) of `byte`, for the few insertions a file gets.
 pub(crate) fn point_at(src: &str, byte: usize) -> Point {
     let before = &src.as_bytes()[..byte];
     let row = before.iter().filter(|&&b| b == b'\n').count();
-    Point { row, column: byte - line_start(src, byte) }
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Point { row, column: byte - line_start }
 }
 
 #[cfg(test)]
@@ -575,7 +562,7 @@ mod tests {
     fn points_count_bytes_per_row() {
         let src = "ab\né x\n";
         assert_eq!(point_at(src, 6), Point { row: 1, column: 3 });
-        let s = spot_of_range(src, 6, 7);
-        assert_eq!((s.line, s.column), (2, 3));
+        let s = spot_of_range(&LineIndex::new(src), 6, 7);
+        assert_eq!((s.line, s.column, s.start_point, s.end_point), (2, 3, Point { row: 1, column: 3 }, Point { row: 1, column: 4 }));
     }
 }

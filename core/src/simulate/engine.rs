@@ -2,6 +2,7 @@
 //! Same seed, same order of random draws, same log.
 
 use super::model::{Cluster, Node, NodeId, NodeView, Pid};
+use super::nodeset::NodeSet;
 use super::scenario::{Event, Scenario};
 use super::{CallTrace, LogEntry, Lookup, Outcome, RequestResult, SimError, Trace};
 use std::collections::BTreeMap;
@@ -9,6 +10,13 @@ use std::collections::BTreeMap;
 /// Message and failure-detection delays, in virtual milliseconds (inclusive).
 pub const MIN_DELAY: u64 = 1;
 pub const MAX_DELAY: u64 = 40;
+
+/// A run stops with an error past this many steps: a step is a log entry, or a registry entry
+/// copied into a snapshot or merged from one. Events can set off cascades (a connect forms a full
+/// mesh), so the scenario's limits alone do not bound a run; this bounds its time and memory.
+pub const MAX_STEPS: usize = 1_000_000;
+/// ... or once its log holds this many bytes of text (long node names make long entries).
+pub const MAX_LOG_BYTES: usize = 16 << 20;
 
 /// What a lookup returned and the calls it made on the way.
 #[derive(Debug)]
@@ -31,7 +39,7 @@ enum Msg {
     /// A copy of the sender's global registry, taken when it was sent.
     Snapshot(Vec<(String, Pid)>),
     /// The sender's peers, so the receiver can connect to them too (full mesh).
-    Peers(Vec<NodeId>),
+    Peers(NodeSet),
 }
 
 enum Item {
@@ -60,6 +68,9 @@ pub struct Engine<'s> {
     seq: u64,
     now: u64,
     rng: fastrand::Rng,
+    /// Work done so far, against `MAX_STEPS` and `MAX_LOG_BYTES`.
+    steps: usize,
+    log_bytes: usize,
     pub log: Vec<LogEntry>,
     pub results: Vec<RequestResult>,
     /// Node states after each log entry, when asked for (`record_states`).
@@ -83,6 +94,8 @@ impl<'s> Engine<'s> {
             seq: 0,
             now: 0,
             rng: fastrand::Rng::with_seed(seed),
+            steps: 0,
+            log_bytes: 0,
             log: Vec::new(),
             results: Vec::new(),
             states: None,
@@ -108,6 +121,8 @@ impl<'s> Engine<'s> {
 
     fn note(&mut self, node: Option<NodeId>, event: String) {
         let node = node.map_or(String::new(), |n| self.cluster.nodes[n].id.clone());
+        self.steps += 1;
+        self.log_bytes += node.len() + event.len();
         self.log.push(LogEntry { time: self.now, node, event });
         if let Some(states) = &mut self.states {
             states.push(self.cluster.view());
@@ -129,7 +144,7 @@ impl<'s> Engine<'s> {
     }
 
     fn broadcast(&mut self, from: NodeId, msg: impl Fn() -> Msg) -> Vec<NodeId> {
-        let peers: Vec<NodeId> = self.cluster.nodes[from].peers.iter().copied().collect();
+        let peers: Vec<NodeId> = self.cluster.nodes[from].peers.iter().collect();
         for &p in &peers {
             self.send(from, p, msg());
         }
@@ -147,6 +162,18 @@ impl<'s> Engine<'s> {
     /// Runs every event; `after` is the rewritten lookup.
     pub fn run(&mut self, after: &mut LookupFn) -> Result<(), SimError> {
         while let Some(((time, _), item)) = self.queue.pop_first() {
+            if self.steps > MAX_STEPS || self.log_bytes > MAX_LOG_BYTES {
+                return Err(SimError::too_large(format!(
+                    "scenario `{}` is too large to simulate: by {time} ms the run passed {} (the simulator's \
+                     limit; see docs/scenario-format.md)",
+                    self.scenario.name,
+                    if self.steps > MAX_STEPS {
+                        format!("{MAX_STEPS} steps")
+                    } else {
+                        format!("{} MB of log", MAX_LOG_BYTES >> 20)
+                    }
+                )));
+            }
             self.now = time;
             match item {
                 Item::Scenario(i) => self.scenario_event(i, after)?,
@@ -324,7 +351,7 @@ impl<'s> Engine<'s> {
                 let name = name.clone();
                 self.broadcast(node, || Msg::Unregister { name: name.clone() });
             }
-            let peers: Vec<NodeId> = self.cluster.nodes[node].peers.iter().copied().collect();
+            let peers: Vec<NodeId> = self.cluster.nodes[node].peers.iter().collect();
             text.push_str(&format!(
                 "; unregistered its global names {}; {}",
                 owned.join(", "),
@@ -352,9 +379,11 @@ impl<'s> Engine<'s> {
             self.cluster.link(node, peer);
             // Both sides send their full copy and their peer list; connect returns before they arrive.
             for (from, to) in [(node, peer), (peer, node)] {
-                let copy = self.cluster.nodes[from].global.iter().map(|(k, p)| (k.clone(), *p)).collect();
+                let copy: Vec<_> = self.cluster.nodes[from].global.iter().map(|(k, p)| (k.clone(), *p)).collect();
+                self.steps += copy.len();
                 self.send(from, to, Msg::Snapshot(copy));
-                let peers = self.cluster.nodes[from].peers.iter().copied().filter(|p| *p != to).collect();
+                let mut peers = self.cluster.nodes[from].peers;
+                peers.remove(to);
                 self.send(from, to, Msg::Peers(peers));
             }
             format!("{how}(\"{target}\"): session up; snapshots and peer lists sent both ways")
@@ -375,10 +404,16 @@ impl<'s> Engine<'s> {
     }
 
     fn partition(&mut self, left: &[NodeId], right: &[NodeId]) {
+        let right_set = NodeSet::of(right);
+        self.cluster.cut_between(NodeSet::of(left), right_set);
+        // Sessions across the cut, in the order the scenario names the nodes. Only a node with such
+        // a session looks through `right`, and that session goes: O(nodes) per session cut.
         let mut cut_sessions = Vec::new();
         for &a in left {
+            if self.cluster.nodes[a].peers.intersection(right_set).is_empty() {
+                continue;
+            }
             for &b in right {
-                self.cluster.cut_link(a, b);
                 if self.cluster.unlink(a, b) {
                     cut_sessions.push((a, b));
                 }
@@ -437,6 +472,7 @@ impl<'s> Engine<'s> {
                 self.note(Some(to), text);
             }
             Msg::Snapshot(entries) => {
+                self.steps += entries.len();
                 let (mut merged, mut skipped) = (Vec::new(), Vec::new());
                 for (name, pid) in entries {
                     if self.cluster.insert_global(to, &name, pid) == 0 {
@@ -454,10 +490,10 @@ impl<'s> Engine<'s> {
                 self.note(Some(to), text);
             }
             Msg::Peers(peers) => {
-                let names: Vec<String> = peers.iter().map(|p| self.id(*p).to_owned()).collect();
+                let names: Vec<String> = peers.iter().map(|p| self.id(p).to_owned()).collect();
                 let list = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
                 self.note(Some(to), format!("received peer list from {from_id}: {list}"));
-                for p in peers {
+                for p in peers.iter() {
                     if p != to && !self.cluster.connected(to, p) {
                         self.connect(to, p, true);
                     }

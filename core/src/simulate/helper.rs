@@ -3,8 +3,14 @@
 //! position, so an unsupported construct is reported even in a branch a scenario never takes.
 
 use super::SimError;
-use crate::parse::{parse, Position};
+use crate::lines::LineIndex;
+use crate::parse::parse;
+use std::cell::Cell;
 use tree_sitter::Node;
+
+/// How deep the helper's syntax may nest. The lowered helper is walked recursively (evaluation,
+/// type check, drop), so a limit here keeps every later walk within the stack.
+pub const MAX_DEPTH: usize = 100;
 
 /// 1-based line and column in the helper text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +151,7 @@ impl Helper {
         let function = find_function(parsed.root(), source, name).ok_or_else(|| {
             SimError::new(format!("cannot simulate: the helper text has no function `{name}`"))
         })?;
-        let lower = Lower { source };
+        let lower = Lower { source, lines: LineIndex::new(source), depth: Cell::new(0) };
         if let Some(params) = function.child_by_field_name("parameters") {
             if params.named_child_count() > 0 {
                 return Err(lower.unsupported(params, &format!("parameters of {name}")));
@@ -206,24 +212,38 @@ pub fn defines(source: &str, name: &str) -> bool {
     find_function(parsed.root(), source, name).is_some()
 }
 
-fn find_function<'t>(node: Node<'t>, source: &str, name: &str) -> Option<Node<'t>> {
-    if node.kind() == "function_definition"
-        && node.child_by_field_name("name").is_some_and(|n| &source[n.byte_range()] == name)
-    {
-        return Some(node);
+/// The first `function_definition` named `name`, in document order. Walks with a cursor, so
+/// a deeply nested file cannot overflow the stack.
+fn find_function<'t>(root: Node<'t>, source: &str, name: &str) -> Option<Node<'t>> {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "function_definition"
+            && node.child_by_field_name("name").is_some_and(|n| &source[n.byte_range()] == name)
+        {
+            return Some(node);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
     }
-    let mut cursor = node.walk();
-    let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
-    children.into_iter().find_map(|c| find_function(c, source, name))
 }
 
 struct Lower<'s> {
     source: &'s str,
+    lines: LineIndex<'s>,
+    /// How many `expr` calls are open.
+    depth: Cell<usize>,
 }
 
 impl Lower<'_> {
     fn pos(&self, node: Node) -> Pos {
-        let p = Position::of(self.source, node.start_position());
+        let p = self.lines.position(node.start_byte());
         Pos { line: p.line, column: p.column }
     }
 
@@ -254,6 +274,17 @@ impl Lower<'_> {
     }
 
     fn expr(&self, node: Node) -> Result<Expr, SimError> {
+        let depth = self.depth.get();
+        if depth == MAX_DEPTH {
+            return Err(self.unsupported(node, &format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth.set(depth + 1);
+        let lowered = self.lower(node);
+        self.depth.set(depth);
+        lowered
+    }
+
+    fn lower(&self, node: Node) -> Result<Expr, SimError> {
         let at = self.pos(node);
         let kind = match node.kind() {
             "block" => ExprKind::Block(self.block(node)?),

@@ -208,7 +208,7 @@ impl Interp<'_> {
                 (value, self.plain("Node.self()", format!("{} is {why}", node.id)))
             }
             (Builtin::NodeList, []) => {
-                let peers = node.peers.iter().map(|p| Value::Str(self.cluster.nodes[*p].full_name.clone()));
+                let peers = node.peers.iter().map(|p| Value::Str(self.cluster.nodes[p].full_name.clone()));
                 let value = Value::List(peers.collect());
                 (value, self.plain("Node.list()", format!("{}'s connected peers", node.id)))
             }

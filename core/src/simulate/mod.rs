@@ -7,6 +7,7 @@ pub mod engine;
 pub mod helper;
 pub mod interp;
 pub mod model;
+pub mod nodeset;
 pub mod scenario;
 pub mod typecheck;
 pub mod view;
@@ -128,15 +129,23 @@ impl fmt::Display for TypeError {
     }
 }
 
-/// Why a run could not happen: the helper is outside the simulated subset, or does not parse.
+/// Why a run could not happen: the helper is outside the simulated subset or does not parse, or
+/// the run outgrew the simulator's limits (docs/scenario-format.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SimError {
     pub message: String,
+    /// The scenario is the problem, not the helper: the run passed a limit.
+    #[serde(skip)]
+    pub too_large: bool,
 }
 
 impl SimError {
     pub fn new(message: impl Into<String>) -> SimError {
-        SimError { message: message.into() }
+        SimError { message: message.into(), too_large: false }
+    }
+
+    pub fn too_large(message: impl Into<String>) -> SimError {
+        SimError { message: message.into(), too_large: true }
     }
 }
 

@@ -1,8 +1,9 @@
 //! The cluster's state: nodes, their processes, their local registries and their global-registry copies.
 //! Pure state changes only; time, messages and delays live in `engine`.
 
+use super::nodeset::NodeSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Index of a node in the scenario's declaration order.
 pub type NodeId = usize;
@@ -33,7 +34,7 @@ pub struct Node {
     /// This node's copy of the global registry; the owner of an entry is its PID's node.
     pub global: BTreeMap<String, Pid>,
     /// Nodes this one has a session with.
-    pub peers: BTreeSet<NodeId>,
+    pub peers: NodeSet,
 }
 
 impl Node {
@@ -48,7 +49,7 @@ impl Node {
             next_serial: 1,
             local: BTreeMap::new(),
             global: BTreeMap::new(),
-            peers: BTreeSet::new(),
+            peers: NodeSet::default(),
         }
     }
 
@@ -72,7 +73,7 @@ impl Node {
         self.processes.clear();
         self.local.clear();
         self.global.clear();
-        self.peers.clear();
+        self.peers = NodeSet::default();
     }
 }
 
@@ -80,25 +81,22 @@ impl Node {
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub nodes: Vec<Node>,
-    /// Unordered node pairs that cannot reach each other (a partition), stored as (low, high).
-    pub cut: BTreeSet<(NodeId, NodeId)>,
-}
-
-fn pair(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
-    (a.min(b), a.max(b))
+    /// Per node, the nodes it cannot reach (a partition); symmetric.
+    pub cut: Vec<NodeSet>,
 }
 
 impl Cluster {
     pub fn new(nodes: Vec<Node>) -> Cluster {
-        Cluster { nodes, cut: BTreeSet::new() }
+        let cut = vec![NodeSet::default(); nodes.len()];
+        Cluster { nodes, cut }
     }
 
     pub fn reachable(&self, a: NodeId, b: NodeId) -> bool {
-        !self.cut.contains(&pair(a, b))
+        !self.cut[a].contains(b)
     }
 
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
-        self.nodes[a].peers.contains(&b)
+        self.nodes[a].peers.contains(b)
     }
 
     /// `<a.1>`: the node's short name and the serial.
@@ -164,16 +162,16 @@ impl Cluster {
     }
 
     pub fn unlink(&mut self, a: NodeId, b: NodeId) -> bool {
-        let had = self.nodes[a].peers.remove(&b);
-        self.nodes[b].peers.remove(&a);
+        let had = self.nodes[a].peers.remove(b);
+        self.nodes[b].peers.remove(a);
         had
     }
 
     /// A node crashes: its state is gone and every session it had is closed. Returns its former peers.
     pub fn down(&mut self, node: NodeId) -> Vec<NodeId> {
-        let peers: Vec<NodeId> = self.nodes[node].peers.iter().copied().collect();
+        let peers: Vec<NodeId> = self.nodes[node].peers.iter().collect();
         for &p in &peers {
-            self.nodes[p].peers.remove(&node);
+            self.nodes[p].peers.remove(node);
         }
         let n = &mut self.nodes[node];
         n.wipe();
@@ -200,12 +198,18 @@ impl Cluster {
         dropped
     }
 
-    pub fn cut_link(&mut self, a: NodeId, b: NodeId) {
-        self.cut.insert(pair(a, b));
+    /// Cuts every link between a node of `left` and a node of `right` (disjoint sets).
+    pub fn cut_between(&mut self, left: NodeSet, right: NodeSet) {
+        for a in left.iter() {
+            self.cut[a] = self.cut[a].union(right);
+        }
+        for b in right.iter() {
+            self.cut[b] = self.cut[b].union(left);
+        }
     }
 
     pub fn heal(&mut self) {
-        self.cut.clear();
+        self.cut.fill(NodeSet::default());
     }
 
     /// What a page shows on a node card at this moment.
@@ -217,7 +221,7 @@ impl Cluster {
                 node: n.id.clone(),
                 up: n.up,
                 self_name: n.self_name().to_owned(),
-                peers: n.peers.iter().map(|p| self.nodes[*p].id.clone()).collect(),
+                peers: n.peers.iter().map(|p| self.nodes[p].id.clone()).collect(),
                 processes: n
                     .processes
                     .iter()

@@ -2,8 +2,18 @@
 //! The built-in scenarios are written in the same format and shipped as data.
 
 use super::model::NodeId;
+use super::nodeset::{self, NodeSet};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
+
+/// Limits on what a scenario may declare (docs/scenario-format.md); past them, `parse` fails on the
+/// offending line. They keep a run's time and memory bounded (see also `engine::MAX_STEPS`).
+pub const MAX_NODES: usize = nodeset::CAPACITY;
+pub const MAX_EVENTS: usize = 10_000;
+/// The latest event time, in virtual milliseconds (about 31 years): message delays add to event
+/// times, so times near `u64::MAX` would wrap around.
+pub const MAX_TIME: u64 = 1_000_000_000_000;
 
 /// One node declaration: short name (used in events) and the full name `Node.self()` returns once started.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -136,6 +146,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, ParseError> {
     let mut description = Vec::new();
     let mut in_header = true;
     let mut last_time = 0;
+    let mut ids: HashMap<String, NodeId> = HashMap::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let err = |message: String| ParseError { line, message };
@@ -168,14 +179,14 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, ParseError> {
                     [id, "as", full] => (id, full.to_owned()),
                     _ => return Err(err("expected `node NAME` or `node NAME as FULL-NAME`".into())),
                 };
-                declare(&mut scenario, id, full).map_err(err)?;
+                declare(&mut scenario, &mut ids, id, full).map_err(err)?;
             }
             "nodes" => {
                 if words.len() < 2 {
                     return Err(err("expected `nodes NAME...`".into()));
                 }
                 for id in &words[1..] {
-                    declare(&mut scenario, id, format!("{id}@sim")).map_err(err)?;
+                    declare(&mut scenario, &mut ids, id, format!("{id}@sim")).map_err(err)?;
                 }
             }
             "at" => {
@@ -186,13 +197,19 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, ParseError> {
                     }
                     None => return Err(err("expected `at TIME EVENT`".into())),
                 };
+                if time > MAX_TIME {
+                    return Err(err(format!("time {time} is past the latest time the simulator takes, {MAX_TIME}")));
+                }
                 if time < last_time {
                     return Err(err(format!("time {time} is before the previous event's time {last_time}")));
                 }
                 if words.len() < 3 {
                     return Err(err(format!("expected an event after `at {time}`")));
                 }
-                let event = parse_event(&scenario, &words[2..]).map_err(err)?;
+                if scenario.events.len() == MAX_EVENTS {
+                    return Err(err(format!("more than {MAX_EVENTS} events: the simulator's limit")));
+                }
+                let event = parse_event(&scenario, &ids, &words[2..]).map_err(err)?;
                 last_time = time;
                 scenario.events.push(TimedEvent { time, line, event });
             }
@@ -213,13 +230,22 @@ pub fn parse(text: &str, default_name: &str) -> Result<Scenario, ParseError> {
     Ok(scenario)
 }
 
-fn declare(scenario: &mut Scenario, id: &str, full_name: String) -> Result<(), String> {
+fn declare(
+    scenario: &mut Scenario,
+    ids: &mut HashMap<String, NodeId>,
+    id: &str,
+    full_name: String,
+) -> Result<(), String> {
     if !is_word(id) {
         return Err(format!("`{id}` is not a node name (letters, digits, `_`, `-`)"));
     }
-    if scenario.nodes.iter().any(|n| n.id == id) {
+    if ids.contains_key(id) {
         return Err(format!("node `{id}` is declared twice"));
     }
+    if scenario.nodes.len() == MAX_NODES {
+        return Err(format!("more than {MAX_NODES} nodes: the simulator's limit"));
+    }
+    ids.insert(id.to_owned(), scenario.nodes.len());
     scenario.nodes.push(NodeDecl { id: id.to_owned(), full_name });
     Ok(())
 }
@@ -228,10 +254,8 @@ fn is_word(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-fn parse_event(scenario: &Scenario, words: &[&str]) -> Result<Event, String> {
-    let node = |w: &str| -> Result<NodeId, String> {
-        scenario.nodes.iter().position(|n| n.id == w).ok_or_else(|| format!("unknown node `{w}`"))
-    };
+fn parse_event(scenario: &Scenario, ids: &HashMap<String, NodeId>, words: &[&str]) -> Result<Event, String> {
+    let node = |w: &str| -> Result<NodeId, String> { ids.get(w).copied().ok_or_else(|| format!("unknown node `{w}`")) };
     let usage = |form: &str| format!("expected `{form}`");
     let event = match words {
         ["start", n] => Event::Start { node: node(n)? },
@@ -274,7 +298,8 @@ fn parse_event(scenario: &Scenario, words: &[&str]) -> Result<Event, String> {
             }
             let left = left.iter().map(|w| node(w)).collect::<Result<Vec<_>, _>>()?;
             let right = right.iter().map(|w| node(w)).collect::<Result<Vec<_>, _>>()?;
-            if let Some(both) = left.iter().find(|n| right.contains(n)) {
+            let right_set = NodeSet::of(&right);
+            if let Some(both) = left.iter().find(|n| right_set.contains(**n)) {
                 return Err(format!("node `{}` is on both sides of the partition", scenario.nodes[*both].id));
             }
             Event::Partition { left, right }
