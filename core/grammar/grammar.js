@@ -117,7 +117,13 @@ module.exports = grammar({
 
   inline: ($) => [$._field_name, $._callee_keyword],
 
-  conflicts: ($) => [],
+  conflicts: ($) => [
+    // `fn name(…)` at statement start: a definition, or a closure whose first clause starts
+    // with a constructor pattern. Resolved a few tokens later (the closure needs `->` and an
+    // expression body, the definition `do`, `=` or a return type).
+    [$.parameters, $.constructor_pattern],
+    [$.parameter, $._pattern],
+  ],
 
   rules: {
     source_file: ($) => lines($, $._item),
@@ -510,10 +516,15 @@ module.exports = grammar({
     // `after 500 -> :timeout`
     after_clause: ($) => seq('after', field('timeout', $._expression), '->', field('body', $._expression)),
 
-    // `fn(x) -> x end`, `fn x -> x end`, `fn -> 1 end`, `fn(x) do x end`, `fn 0 -> a | n -> b end`
+    // `fn(x) -> x end`, `fn x -> x end`, `fn -> 1 end`, `fn(x) do x end`, `fn x do x end`,
+    // `fn 0 -> a | n -> b end`, `fn x when x > 0 -> x | x -> 0 - x end`
     closure: ($) =>
       choice(
-        seq('fn', optional(field('parameters', $.parameters)), field('body', $.block)),
+        seq(
+          'fn',
+          optional(field('parameters', choice($.parameters, alias($._bare_parameters, $.parameters)))),
+          field('body', $.block),
+        ),
         seq(
           'fn',
           $.closure_clause,
@@ -522,11 +533,10 @@ module.exports = grammar({
         ),
       ),
 
-    // The first clause takes no bare constructor pattern: `fn name(` at statement start
-    // is a function definition.
     closure_clause: ($) =>
       seq(
-        optional(field('parameters', choice($.parameters, alias($._bare_parameters, $.parameters)))),
+        optional(field('parameters', choice($.parameters, alias($._first_bare_parameters, $.parameters)))),
+        optional(seq('when', field('guard', $._expression))),
         '->',
         field('body', alias($._clause_body, $.block)),
       ),
@@ -534,13 +544,27 @@ module.exports = grammar({
     _later_closure_clause: ($) =>
       seq(
         optional(field('parameters', alias($._later_bare_parameters, $.parameters))),
+        optional(seq('when', field('guard', $._expression))),
         '->',
         field('body', alias($._clause_body, $.block)),
       ),
 
+    // Bare parameters of a `do` closure: simple patterns only, so that at statement start
+    // `fn name(x) do` is only ever a function definition.
     _bare_parameters: ($) => commaSep1(alias($._bare_parameter, $.parameter)),
 
     _bare_parameter: ($) => field('pattern', $._literal_pattern),
+
+    // The first arrow clause may also start with a constructor (`fn Some(x) -> x | None -> 0 end`).
+    // At statement start `fn name(` then reads as a definition and as a closure until the
+    // token after the `)` or the return type decides (a short GLR fork, see `conflicts`).
+    _first_bare_parameters: ($) =>
+      seq(
+        alias(choice($._bare_parameter, $._constructor_parameter), $.parameter),
+        repeat(seq(',', alias($._bare_parameter, $.parameter))),
+      ),
+
+    _constructor_parameter: ($) => field('pattern', $.constructor_pattern),
 
     _later_bare_parameters: ($) => commaSep1(alias($._later_bare_parameter, $.parameter)),
 

@@ -147,6 +147,29 @@ mod tests {
     }
 
     #[test]
+    fn highlights_closure_forms_like_parenthesised_ones() {
+        let source = "let k = fn Some(v) when v > 0 -> v | None -> 0 end\nlist |> List.map(fn y do y * 2 end)\n";
+        let got = captures_by(super::HIGHLIGHTS_QUERY, source, true);
+        let at = |text: &str, nth: usize| {
+            let start = source.match_indices(text).nth(nth).expect("text in source").0;
+            got.get(&(start, start + text.len())).map(String::as_str)
+        };
+        assert_eq!(at("fn", 0), Some("keyword"));
+        assert_eq!(at("Some", 0), Some("constructor"));
+        assert_eq!(at("v", 0), Some("variable"), "a constructor's argument is a pattern, not a parameter");
+        assert_eq!(at("when", 0), Some("keyword"));
+        assert_eq!(at("->", 0), Some("operator"));
+        assert_eq!(at("|", 0), Some("operator"));
+        // A bare `None` is an identifier pattern: a parameter, as in `fn(None) -> 0 end`.
+        assert_eq!(at("None", 0), Some("variable.parameter"));
+        assert_eq!(at("end", 0), Some("keyword"));
+        assert_eq!(at("y", 0), Some("variable.parameter"));
+        assert_eq!(at("y", 1), Some("variable"));
+        assert_eq!(at("do", 0), Some("keyword"));
+        assert!(!parse(source).root_node().has_error());
+    }
+
+    #[test]
     fn tags_find_definitions() {
         let source = "module M do\nend\nactor a() do\nend\nservice S do\n  call Get() :: Int do |s| (s, s) end\nend\nstruct P do\n  x :: Int\nend\nfn f() = 1\n";
         let got = captures(super::TAGS_QUERY, source);
