@@ -588,9 +588,17 @@ module.exports = grammar({
 
     identifier: (_) => /[\p{L}_][\p{L}\p{N}_]*/,
 
-    // The scanner lexes every comment; this line-comment form lets the internal lexer
-    // take one too, after the scanner declined a newline followed by comment lines.
-    comment: (_) => token(seq('#', /[^\r\n]*/)),
+    // The scanner lexes every comment; these forms let the internal lexer take one too, after
+    // the scanner declined a newline followed by a comment line (to decide at the newline after
+    // it whether a `|>` line continues). The block form is a `#= … =#` that does not nest (the
+    // scanner declines only for those): between `=` and `#` there is always another character.
+    comment: (_) =>
+      token(
+        choice(
+          seq('#', optional(seq(/[^=\r\n]/, /[^\r\n]*/))),
+          seq('#=', /([^=#]|=+[^=#]|#+[^=#])*/, /=+#/),
+        ),
+      ),
 
     self: (_) => 'self',
 

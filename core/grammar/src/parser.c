@@ -4426,533 +4426,558 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(22);
+      if (eof) ADVANCE(25);
       ADVANCE_MAP(
-        '!', 60,
-        '"', 79,
-        '#', 69,
-        '$', 13,
-        '%', 46,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        '0', 70,
-        ':', 36,
-        ';', 23,
-        '<', 33,
-        '=', 26,
-        '>', 35,
-        '?', 63,
-        '[', 61,
+        '!', 63,
+        '"', 84,
+        '#', 73,
+        '$', 16,
+        '%', 49,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        '0', 75,
+        ':', 39,
+        ';', 26,
+        '<', 36,
+        '=', 29,
+        '>', 38,
+        '?', 66,
+        '[', 64,
         '\\', 1,
-        ']', 62,
-        '{', 64,
-        '|', 42,
-        '}', 65,
+        ']', 65,
+        '{', 67,
+        '|', 45,
+        '}', 68,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(20);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+          lookahead == ' ') SKIP(23);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 1:
-      if (lookahead == '\r') ADVANCE(82);
-      if (lookahead != 0) ADVANCE(81);
+      if (lookahead == '\r') ADVANCE(87);
+      if (lookahead != 0) ADVANCE(86);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 60,
-        '"', 79,
-        '#', 69,
-        '%', 46,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        '0', 70,
-        ':', 10,
-        ';', 23,
-        '<', 33,
-        '=', 25,
-        '>', 35,
-        '?', 63,
-        '[', 61,
-        '|', 42,
-        '}', 65,
+        '!', 63,
+        '"', 84,
+        '#', 73,
+        '%', 49,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        '0', 75,
+        ':', 13,
+        ';', 26,
+        '<', 36,
+        '=', 28,
+        '>', 38,
+        '?', 66,
+        '[', 64,
+        '|', 45,
+        '}', 68,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 11,
-        '"', 78,
-        '#', 69,
-        '$', 13,
-        '%', 45,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        ':', 9,
-        '<', 33,
-        '=', 26,
-        '>', 35,
-        '?', 63,
-        '[', 61,
+        '!', 14,
+        '"', 83,
+        '#', 73,
+        '$', 16,
+        '%', 48,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        ':', 12,
+        '<', 36,
+        '=', 29,
+        '>', 38,
+        '?', 66,
+        '[', 64,
         '\\', 1,
-        ']', 62,
-        '|', 42,
-        '}', 65,
+        ']', 65,
+        '|', 45,
+        '}', 68,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 11,
-        '"', 78,
-        '#', 69,
-        '$', 13,
-        '%', 45,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        ':', 9,
-        '<', 33,
-        '=', 26,
-        '>', 35,
-        '?', 63,
-        '[', 61,
-        ']', 62,
-        '|', 42,
-        '}', 65,
+        '!', 14,
+        '"', 83,
+        '#', 73,
+        '$', 16,
+        '%', 48,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        ':', 12,
+        '<', 36,
+        '=', 29,
+        '>', 38,
+        '?', 66,
+        '[', 64,
+        ']', 65,
+        '|', 45,
+        '}', 68,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 5:
       ADVANCE_MAP(
-        '!', 11,
-        '#', 69,
-        '%', 45,
-        '&', 8,
-        '(', 28,
-        '*', 43,
-        '+', 38,
-        '-', 47,
-        '.', 40,
-        '/', 44,
-        ':', 36,
-        '<', 33,
-        '=', 12,
-        '>', 35,
-        '?', 63,
-        '[', 61,
-        '{', 64,
-        '|', 42,
+        '!', 14,
+        '#', 73,
+        '%', 48,
+        '&', 11,
+        '(', 31,
+        '*', 46,
+        '+', 41,
+        '-', 50,
+        '.', 43,
+        '/', 47,
+        ':', 39,
+        '<', 36,
+        '=', 15,
+        '>', 38,
+        '?', 66,
+        '[', 64,
+        '{', 67,
+        '|', 45,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 6:
       ADVANCE_MAP(
-        '!', 59,
-        '#', 69,
-        '(', 28,
-        ')', 30,
-        '+', 37,
-        ',', 29,
-        '.', 39,
-        '<', 32,
-        '=', 24,
-        '>', 34,
-        '?', 63,
-        '|', 41,
+        '!', 62,
+        '#', 73,
+        '(', 31,
+        ')', 33,
+        '+', 40,
+        ',', 32,
+        '.', 42,
+        '<', 35,
+        '=', 27,
+        '>', 37,
+        '?', 66,
+        '|', 44,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(80);
+      if (lookahead == '"') ADVANCE(85);
       END_STATE();
     case 8:
-      if (lookahead == '&') ADVANCE(56);
+      if (lookahead == '#') ADVANCE(9);
+      if (lookahead == '=') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(8);
       END_STATE();
     case 9:
-      if (lookahead == ':') ADVANCE(31);
+      if (lookahead == '#') ADVANCE(9);
+      if (lookahead != 0 &&
+          lookahead != '=') ADVANCE(8);
       END_STATE();
     case 10:
-      if (lookahead == ':') ADVANCE(31);
-      if (set_contains(sym_atom_character_set_1, 663, lookahead)) ADVANCE(77);
+      if (lookahead == '#') ADVANCE(72);
+      if (lookahead == '=') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(8);
       END_STATE();
     case 11:
-      if (lookahead == '=') ADVANCE(55);
+      if (lookahead == '&') ADVANCE(59);
       END_STATE();
     case 12:
-      if (lookahead == '=') ADVANCE(54);
-      if (lookahead == '>') ADVANCE(67);
+      if (lookahead == ':') ADVANCE(34);
       END_STATE();
     case 13:
-      if (lookahead == '{') ADVANCE(83);
+      if (lookahead == ':') ADVANCE(34);
+      if (set_contains(sym_atom_character_set_1, 663, lookahead)) ADVANCE(82);
       END_STATE();
     case 14:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (lookahead == '=') ADVANCE(58);
       END_STATE();
     case 15:
-      if (lookahead == '0' ||
-          lookahead == '1') ADVANCE(72);
+      if (lookahead == '=') ADVANCE(57);
+      if (lookahead == '>') ADVANCE(70);
       END_STATE();
     case 16:
-      if (('0' <= lookahead && lookahead <= '7')) ADVANCE(73);
+      if (lookahead == '{') ADVANCE(88);
       END_STATE();
     case 17:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(21);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
       END_STATE();
     case 18:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (lookahead == '0' ||
+          lookahead == '1') ADVANCE(77);
       END_STATE();
     case 19:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '7')) ADVANCE(78);
       END_STATE();
     case 20:
-      if (eof) ADVANCE(22);
-      ADVANCE_MAP(
-        '!', 60,
-        '"', 79,
-        '#', 69,
-        '$', 13,
-        '%', 46,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        '0', 70,
-        ':', 36,
-        ';', 23,
-        '<', 33,
-        '=', 26,
-        '>', 35,
-        '?', 63,
-        '[', 61,
-        ']', 62,
-        '{', 64,
-        '|', 42,
-        '}', 65,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(20);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
       END_STATE();
     case 21:
-      if (eof) ADVANCE(22);
-      ADVANCE_MAP(
-        '!', 60,
-        '"', 79,
-        '#', 69,
-        '%', 46,
-        '&', 8,
-        '(', 28,
-        ')', 30,
-        '*', 43,
-        '+', 38,
-        ',', 29,
-        '-', 48,
-        '.', 40,
-        '/', 44,
-        '0', 70,
-        ':', 10,
-        ';', 23,
-        '<', 33,
-        '=', 12,
-        '>', 35,
-        '?', 63,
-        '[', 61,
-        ']', 62,
-        '{', 64,
-        '|', 42,
-        '}', 65,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(21);
-      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(68);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(81);
       END_STATE();
     case 22:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(79);
       END_STATE();
     case 23:
-      ACCEPT_TOKEN(anon_sym_SEMI);
+      if (eof) ADVANCE(25);
+      ADVANCE_MAP(
+        '!', 63,
+        '"', 84,
+        '#', 73,
+        '$', 16,
+        '%', 49,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        '0', 75,
+        ':', 39,
+        ';', 26,
+        '<', 36,
+        '=', 29,
+        '>', 38,
+        '?', 66,
+        '[', 64,
+        ']', 65,
+        '{', 67,
+        '|', 45,
+        '}', 68,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(23);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 24:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      if (eof) ADVANCE(25);
+      ADVANCE_MAP(
+        '!', 63,
+        '"', 84,
+        '#', 73,
+        '%', 49,
+        '&', 11,
+        '(', 31,
+        ')', 33,
+        '*', 46,
+        '+', 41,
+        ',', 32,
+        '-', 51,
+        '.', 43,
+        '/', 47,
+        '0', 75,
+        ':', 13,
+        ';', 26,
+        '<', 36,
+        '=', 15,
+        '>', 38,
+        '?', 66,
+        '[', 64,
+        ']', 65,
+        '{', 67,
+        '|', 45,
+        '}', 68,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(24);
+      if (('1' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (set_contains(sym_identifier_character_set_1, 678, lookahead)) ADVANCE(71);
       END_STATE();
     case 25:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(54);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(54);
-      if (lookahead == '>') ADVANCE(67);
+      ACCEPT_TOKEN(anon_sym_SEMI);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_DASH_GT);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 28:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(57);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(57);
+      if (lookahead == '>') ADVANCE(70);
       END_STATE();
     case 30:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_DASH_GT);
       END_STATE();
     case 31:
-      ACCEPT_TOKEN(anon_sym_COLON_COLON);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(anon_sym_LT);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 33:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(52);
-      if (lookahead == '>') ADVANCE(49);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 34:
-      ACCEPT_TOKEN(anon_sym_GT);
+      ACCEPT_TOKEN(anon_sym_COLON_COLON);
       END_STATE();
     case 35:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(53);
+      ACCEPT_TOKEN(anon_sym_LT);
       END_STATE();
     case 36:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(55);
+      if (lookahead == '>') ADVANCE(52);
       END_STATE();
     case 37:
-      ACCEPT_TOKEN(anon_sym_PLUS);
+      ACCEPT_TOKEN(anon_sym_GT);
       END_STATE();
     case 38:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '+') ADVANCE(50);
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(56);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(anon_sym_DOT);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 40:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      if (lookahead == '.') ADVANCE(51);
+      ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
     case 41:
-      ACCEPT_TOKEN(anon_sym_PIPE);
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '+') ADVANCE(53);
       END_STATE();
     case 42:
-      ACCEPT_TOKEN(anon_sym_PIPE);
-      if (lookahead == '>') ADVANCE(58);
-      if (lookahead == '|') ADVANCE(57);
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
     case 43:
-      ACCEPT_TOKEN(anon_sym_STAR);
+      ACCEPT_TOKEN(anon_sym_DOT);
+      if (lookahead == '.') ADVANCE(54);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_SLASH);
+      ACCEPT_TOKEN(anon_sym_PIPE);
       END_STATE();
     case 45:
-      ACCEPT_TOKEN(anon_sym_PERCENT);
+      ACCEPT_TOKEN(anon_sym_PIPE);
+      if (lookahead == '>') ADVANCE(61);
+      if (lookahead == '|') ADVANCE(60);
       END_STATE();
     case 46:
-      ACCEPT_TOKEN(anon_sym_PERCENT);
-      if (lookahead == '{') ADVANCE(66);
+      ACCEPT_TOKEN(anon_sym_STAR);
       END_STATE();
     case 47:
-      ACCEPT_TOKEN(anon_sym_DASH);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 48:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '>') ADVANCE(27);
+      ACCEPT_TOKEN(anon_sym_PERCENT);
       END_STATE();
     case 49:
-      ACCEPT_TOKEN(anon_sym_LT_GT);
+      ACCEPT_TOKEN(anon_sym_PERCENT);
+      if (lookahead == '{') ADVANCE(69);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(anon_sym_PLUS_PLUS);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 51:
-      ACCEPT_TOKEN(anon_sym_DOT_DOT);
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '>') ADVANCE(30);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      ACCEPT_TOKEN(anon_sym_LT_GT);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      ACCEPT_TOKEN(anon_sym_PLUS_PLUS);
       END_STATE();
     case 54:
-      ACCEPT_TOKEN(anon_sym_EQ_EQ);
+      ACCEPT_TOKEN(anon_sym_DOT_DOT);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
     case 56:
-      ACCEPT_TOKEN(anon_sym_AMP_AMP);
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_PIPE_PIPE);
+      ACCEPT_TOKEN(anon_sym_EQ_EQ);
       END_STATE();
     case 58:
-      ACCEPT_TOKEN(anon_sym_PIPE_GT);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_AMP_AMP);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(55);
+      ACCEPT_TOKEN(anon_sym_PIPE_PIPE);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_PIPE_GT);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(anon_sym_QMARK);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(58);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 65:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 66:
-      ACCEPT_TOKEN(anon_sym_PERCENT_LBRACE);
+      ACCEPT_TOKEN(anon_sym_QMARK);
       END_STATE();
     case 67:
-      ACCEPT_TOKEN(anon_sym_EQ_GT);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 68:
-      ACCEPT_TOKEN(sym_identifier);
-      if (set_contains(sym_identifier_character_set_2, 771, lookahead)) ADVANCE(68);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 69:
+      ACCEPT_TOKEN(anon_sym_PERCENT_LBRACE);
+      END_STATE();
+    case 70:
+      ACCEPT_TOKEN(anon_sym_EQ_GT);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(sym_identifier);
+      if (set_contains(sym_identifier_character_set_2, 771, lookahead)) ADVANCE(71);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(sym_comment);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(sym_comment);
+      if (lookahead == '=') ADVANCE(8);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(74);
+      END_STATE();
+    case 74:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(69);
-      END_STATE();
-    case 70:
-      ACCEPT_TOKEN(sym_integer);
-      ADVANCE_MAP(
-        '.', 17,
-        'B', 15,
-        'b', 15,
-        'E', 14,
-        'e', 14,
-        'O', 16,
-        'o', 16,
-        'X', 19,
-        'x', 19,
-      );
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_') ADVANCE(71);
-      END_STATE();
-    case 71:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '.') ADVANCE(17);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(14);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_') ADVANCE(71);
-      END_STATE();
-    case 72:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '0' ||
-          lookahead == '1' ||
-          lookahead == '_') ADVANCE(72);
-      END_STATE();
-    case 73:
-      ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '7') ||
-          lookahead == '_') ADVANCE(73);
-      END_STATE();
-    case 74:
-      ACCEPT_TOKEN(sym_integer);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(74);
+          lookahead != '\r') ADVANCE(74);
       END_STATE();
     case 75:
-      ACCEPT_TOKEN(sym_float);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(14);
+      ACCEPT_TOKEN(sym_integer);
+      ADVANCE_MAP(
+        '.', 20,
+        'B', 18,
+        'b', 18,
+        'E', 17,
+        'e', 17,
+        'O', 19,
+        'o', 19,
+        'X', 22,
+        'x', 22,
+      );
       if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_') ADVANCE(75);
+          lookahead == '_') ADVANCE(76);
       END_STATE();
     case 76:
-      ACCEPT_TOKEN(sym_float);
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '.') ADVANCE(20);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_') ADVANCE(76);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(sym_atom);
-      if (set_contains(sym_identifier_character_set_2, 771, lookahead)) ADVANCE(77);
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '0' ||
+          lookahead == '1' ||
+          lookahead == '_') ADVANCE(77);
       END_STATE();
     case 78:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '7') ||
+          lookahead == '_') ADVANCE(78);
       END_STATE();
     case 79:
+      ACCEPT_TOKEN(sym_integer);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(79);
+      END_STATE();
+    case 80:
+      ACCEPT_TOKEN(sym_float);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(17);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_') ADVANCE(80);
+      END_STATE();
+    case 81:
+      ACCEPT_TOKEN(sym_float);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_') ADVANCE(81);
+      END_STATE();
+    case 82:
+      ACCEPT_TOKEN(sym_atom);
+      if (set_contains(sym_identifier_character_set_2, 771, lookahead)) ADVANCE(82);
+      END_STATE();
+    case 83:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 84:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       if (lookahead == '"') ADVANCE(7);
       END_STATE();
-    case 80:
+    case 85:
       ACCEPT_TOKEN(anon_sym_DQUOTE_DQUOTE_DQUOTE);
       END_STATE();
-    case 81:
+    case 86:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 82:
+    case 87:
       ACCEPT_TOKEN(sym_escape_sequence);
-      if (lookahead == '\n') ADVANCE(81);
+      if (lookahead == '\n') ADVANCE(86);
       END_STATE();
-    case 83:
+    case 88:
       ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE);
       END_STATE();
     default:
@@ -5692,268 +5717,268 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [2] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [3] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [4] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [5] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [6] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [7] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [8] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [9] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [10] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [11] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [12] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [13] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [14] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [15] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [16] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [17] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [18] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [19] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [20] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [21] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [22] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [23] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [24] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [25] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [26] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [27] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [28] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [29] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 2},
-  [30] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 3},
+  [1] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [2] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [3] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [4] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [5] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [6] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [7] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [8] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [9] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [10] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [11] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [12] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [13] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [14] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [15] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [16] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [17] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [18] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [19] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [20] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [21] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [22] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [23] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [24] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [25] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [26] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [27] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [28] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [29] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 2},
+  [30] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 3},
   [31] = {.lex_state = 2, .external_lex_state = 4, .reserved_word_set_id = 4},
-  [32] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [33] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [34] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [35] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [36] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [37] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [38] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [39] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [40] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [41] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [42] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [43] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [44] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [45] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [46] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [47] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [48] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [49] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [50] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [51] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [52] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [53] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [54] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [55] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [56] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [57] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [58] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [59] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [60] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [61] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [62] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [63] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [64] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [65] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [66] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [67] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [68] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [69] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [70] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [71] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [72] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [73] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [74] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [75] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [76] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [77] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [78] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [79] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [80] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [81] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [82] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [83] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 5},
-  [84] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 6},
-  [85] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [86] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 7},
-  [87] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [88] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [89] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [90] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [91] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [92] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [93] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [94] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [95] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [96] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [97] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [98] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [99] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [100] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [101] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [102] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [103] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [104] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [105] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [106] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [107] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [108] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [109] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [110] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [111] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [112] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [113] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [114] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [115] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [116] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [117] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [118] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [119] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [120] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [121] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [122] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [123] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [124] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [125] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [126] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [127] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [128] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [129] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [130] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [131] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [132] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [133] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [134] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [135] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [136] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [137] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [138] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [139] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [140] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [141] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [142] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [143] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [144] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [145] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [146] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [147] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [148] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [149] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [150] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [151] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [152] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [153] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [154] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [155] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [156] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [157] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [158] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [159] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [160] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [161] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [162] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [163] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [164] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [165] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [166] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [167] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [168] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [169] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [170] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [171] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [172] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [173] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [174] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [175] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [176] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [177] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [178] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [179] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [180] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [181] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [182] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [183] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [184] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [185] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [186] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [187] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [188] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [189] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [190] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [191] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [192] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [193] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [194] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [195] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [196] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [197] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [198] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [199] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [200] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [201] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [202] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [203] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [204] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [205] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [206] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [207] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [208] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [209] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [210] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [211] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [212] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [213] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [214] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [215] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [216] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [217] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [218] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [219] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [220] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [221] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [222] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [223] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [224] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [225] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [226] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [227] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [228] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [229] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [230] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [231] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [232] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [233] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [234] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [235] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [236] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [237] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 8},
-  [238] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [32] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [33] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [34] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [35] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [36] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [37] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [38] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [39] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [40] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [41] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [42] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [43] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [44] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [45] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [46] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [47] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [48] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [49] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [50] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [51] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [52] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [53] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [54] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [55] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [56] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [57] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [58] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [59] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [60] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [61] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [62] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [63] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [64] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [65] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [66] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [67] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [68] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [69] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [70] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [71] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [72] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [73] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [74] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [75] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [76] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [77] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [78] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [79] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [80] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [81] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [82] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [83] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 5},
+  [84] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 6},
+  [85] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [86] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 7},
+  [87] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [88] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [89] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [90] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [91] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [92] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [93] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [94] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [95] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [96] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [97] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [98] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [99] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [100] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [101] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [102] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [103] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [104] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [105] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [106] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [107] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [108] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [109] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [110] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [111] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [112] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [113] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [114] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [115] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [116] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [117] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [118] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [119] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [120] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [121] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [122] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [123] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [124] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [125] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [126] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [127] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [128] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [129] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [130] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [131] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [132] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [133] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [134] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [135] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [136] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [137] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [138] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [139] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [140] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [141] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [142] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [143] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [144] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [145] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [146] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [147] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [148] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [149] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [150] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [151] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [152] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [153] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [154] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [155] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [156] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [157] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [158] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [159] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [160] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [161] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [162] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [163] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [164] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [165] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [166] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [167] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [168] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [169] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [170] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [171] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [172] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [173] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [174] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [175] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [176] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [177] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [178] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [179] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [180] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [181] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [182] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [183] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [184] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [185] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [186] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [187] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [188] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [189] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [190] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [191] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [192] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [193] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [194] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [195] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [196] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [197] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [198] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [199] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [200] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [201] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [202] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [203] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [204] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [205] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [206] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [207] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [208] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [209] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [210] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [211] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [212] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [213] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [214] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [215] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [216] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [217] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [218] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [219] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [220] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [221] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [222] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [223] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [224] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [225] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [226] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [227] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [228] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [229] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [230] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [231] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [232] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [233] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [234] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [235] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [236] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [237] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 8},
+  [238] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [239] = {.lex_state = 3, .external_lex_state = 4},
   [240] = {.lex_state = 3, .external_lex_state = 4},
   [241] = {.lex_state = 3, .external_lex_state = 4},
   [242] = {.lex_state = 3, .external_lex_state = 4},
   [243] = {.lex_state = 3, .external_lex_state = 4},
   [244] = {.lex_state = 3, .external_lex_state = 4},
-  [245] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [246] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [247] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [248] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [249] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [250] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [251] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [252] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [253] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [254] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [255] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [256] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [257] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [258] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [259] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [260] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 9},
-  [261] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [262] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [245] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [246] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [247] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [248] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [249] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [250] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [251] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [252] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [253] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [254] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [255] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [256] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [257] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [258] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [259] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [260] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 9},
+  [261] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [262] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
   [263] = {.lex_state = 0, .external_lex_state = 4},
   [264] = {.lex_state = 0, .external_lex_state = 4},
   [265] = {.lex_state = 0, .external_lex_state = 4},
@@ -5970,27 +5995,27 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [276] = {.lex_state = 0, .external_lex_state = 4},
   [277] = {.lex_state = 0, .external_lex_state = 4},
   [278] = {.lex_state = 0, .external_lex_state = 4},
-  [279] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [279] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [280] = {.lex_state = 0, .external_lex_state = 4},
   [281] = {.lex_state = 0, .external_lex_state = 4},
   [282] = {.lex_state = 0, .external_lex_state = 4},
-  [283] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [283] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
   [284] = {.lex_state = 0, .external_lex_state = 4},
   [285] = {.lex_state = 0, .external_lex_state = 4},
-  [286] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [286] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [287] = {.lex_state = 0, .external_lex_state = 4},
   [288] = {.lex_state = 0, .external_lex_state = 4},
   [289] = {.lex_state = 0, .external_lex_state = 4},
   [290] = {.lex_state = 0, .external_lex_state = 4},
-  [291] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [291] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [292] = {.lex_state = 0, .external_lex_state = 4},
   [293] = {.lex_state = 0, .external_lex_state = 4},
   [294] = {.lex_state = 0, .external_lex_state = 4},
   [295] = {.lex_state = 0, .external_lex_state = 4},
-  [296] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [296] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [297] = {.lex_state = 0, .external_lex_state = 4},
   [298] = {.lex_state = 0, .external_lex_state = 4},
-  [299] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [299] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [300] = {.lex_state = 0, .external_lex_state = 4},
   [301] = {.lex_state = 0, .external_lex_state = 4},
   [302] = {.lex_state = 0, .external_lex_state = 4},
@@ -6003,22 +6028,22 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [309] = {.lex_state = 0, .external_lex_state = 4},
   [310] = {.lex_state = 0, .external_lex_state = 4},
   [311] = {.lex_state = 0, .external_lex_state = 4},
-  [312] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [313] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [312] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [313] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [314] = {.lex_state = 0, .external_lex_state = 4},
   [315] = {.lex_state = 0, .external_lex_state = 4},
   [316] = {.lex_state = 0, .external_lex_state = 4},
-  [317] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
-  [318] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [317] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [318] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
   [319] = {.lex_state = 0, .external_lex_state = 4},
-  [320] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [321] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
-  [322] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [320] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [321] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [322] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
   [323] = {.lex_state = 0, .external_lex_state = 4},
-  [324] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [325] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [324] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 1},
+  [325] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [326] = {.lex_state = 0, .external_lex_state = 4},
-  [327] = {.lex_state = 21, .external_lex_state = 3, .reserved_word_set_id = 10},
+  [327] = {.lex_state = 24, .external_lex_state = 3, .reserved_word_set_id = 10},
   [328] = {.lex_state = 0, .external_lex_state = 4},
   [329] = {.lex_state = 0, .external_lex_state = 4},
   [330] = {.lex_state = 0, .external_lex_state = 4},
@@ -6032,47 +6057,47 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [338] = {.lex_state = 0, .external_lex_state = 4},
   [339] = {.lex_state = 0, .external_lex_state = 4},
   [340] = {.lex_state = 0, .external_lex_state = 4},
-  [341] = {.lex_state = 21, .external_lex_state = 2, .reserved_word_set_id = 1},
-  [342] = {.lex_state = 21, .external_lex_state = 4},
-  [343] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [344] = {.lex_state = 21, .external_lex_state = 4},
+  [341] = {.lex_state = 24, .external_lex_state = 2, .reserved_word_set_id = 1},
+  [342] = {.lex_state = 24, .external_lex_state = 4},
+  [343] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [344] = {.lex_state = 24, .external_lex_state = 4},
   [345] = {.lex_state = 0, .external_lex_state = 3},
   [346] = {.lex_state = 0, .external_lex_state = 3},
-  [347] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [348] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [349] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [350] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [351] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [347] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [348] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [349] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [350] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [351] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [352] = {.lex_state = 0, .external_lex_state = 4},
   [353] = {.lex_state = 0, .external_lex_state = 4},
-  [354] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [354] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [355] = {.lex_state = 0, .external_lex_state = 3},
   [356] = {.lex_state = 0, .external_lex_state = 3},
   [357] = {.lex_state = 0, .external_lex_state = 3},
   [358] = {.lex_state = 0, .external_lex_state = 4},
-  [359] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [360] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [359] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [360] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [361] = {.lex_state = 0, .external_lex_state = 3},
-  [362] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [363] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [362] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [363] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [364] = {.lex_state = 0, .external_lex_state = 3},
   [365] = {.lex_state = 0, .external_lex_state = 3},
   [366] = {.lex_state = 0, .external_lex_state = 3},
-  [367] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [368] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [367] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [368] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [369] = {.lex_state = 0, .external_lex_state = 3},
   [370] = {.lex_state = 0, .external_lex_state = 3},
   [371] = {.lex_state = 0, .external_lex_state = 3},
   [372] = {.lex_state = 0, .external_lex_state = 3},
   [373] = {.lex_state = 0, .external_lex_state = 3},
   [374] = {.lex_state = 0, .external_lex_state = 3},
-  [375] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [375] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [376] = {.lex_state = 0, .external_lex_state = 3},
   [377] = {.lex_state = 0, .external_lex_state = 3},
   [378] = {.lex_state = 0, .external_lex_state = 3},
   [379] = {.lex_state = 0, .external_lex_state = 3},
   [380] = {.lex_state = 0, .external_lex_state = 3},
-  [381] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [381] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [382] = {.lex_state = 0, .external_lex_state = 3},
   [383] = {.lex_state = 0, .external_lex_state = 3},
   [384] = {.lex_state = 0, .external_lex_state = 3},
@@ -6112,40 +6137,40 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [418] = {.lex_state = 0, .external_lex_state = 3},
   [419] = {.lex_state = 0, .external_lex_state = 3},
   [420] = {.lex_state = 0, .external_lex_state = 3},
-  [421] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 12},
+  [421] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 12},
   [422] = {.lex_state = 0, .external_lex_state = 3},
-  [423] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [423] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [424] = {.lex_state = 0, .external_lex_state = 3},
   [425] = {.lex_state = 0, .external_lex_state = 3},
   [426] = {.lex_state = 0, .external_lex_state = 3},
-  [427] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [427] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [428] = {.lex_state = 0, .external_lex_state = 3},
   [429] = {.lex_state = 0, .external_lex_state = 3},
   [430] = {.lex_state = 0, .external_lex_state = 3},
   [431] = {.lex_state = 0, .external_lex_state = 3},
   [432] = {.lex_state = 0, .external_lex_state = 3},
   [433] = {.lex_state = 0, .external_lex_state = 3},
-  [434] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [435] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [434] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [435] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [436] = {.lex_state = 0, .external_lex_state = 3},
-  [437] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [437] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [438] = {.lex_state = 0, .external_lex_state = 2},
-  [439] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 12},
+  [439] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 12},
   [440] = {.lex_state = 2, .external_lex_state = 4},
-  [441] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 12},
+  [441] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 12},
   [442] = {.lex_state = 2, .external_lex_state = 4},
   [443] = {.lex_state = 0, .external_lex_state = 4},
-  [444] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
-  [445] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [444] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [445] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [446] = {.lex_state = 0, .external_lex_state = 2},
   [447] = {.lex_state = 0, .external_lex_state = 2},
-  [448] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [448] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [449] = {.lex_state = 0, .external_lex_state = 2},
-  [450] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [450] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [451] = {.lex_state = 0, .external_lex_state = 2},
   [452] = {.lex_state = 0, .external_lex_state = 2},
-  [453] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
-  [454] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [453] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [454] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [455] = {.lex_state = 0, .external_lex_state = 2},
   [456] = {.lex_state = 0, .external_lex_state = 2},
   [457] = {.lex_state = 0, .external_lex_state = 2},
@@ -6168,7 +6193,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [474] = {.lex_state = 0, .external_lex_state = 2},
   [475] = {.lex_state = 0, .external_lex_state = 2},
   [476] = {.lex_state = 0, .external_lex_state = 2},
-  [477] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [477] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [478] = {.lex_state = 0, .external_lex_state = 2},
   [479] = {.lex_state = 0, .external_lex_state = 2},
   [480] = {.lex_state = 0, .external_lex_state = 2},
@@ -6188,15 +6213,15 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [494] = {.lex_state = 0, .external_lex_state = 2},
   [495] = {.lex_state = 0, .external_lex_state = 2},
   [496] = {.lex_state = 0, .external_lex_state = 2},
-  [497] = {.lex_state = 21, .external_lex_state = 4},
-  [498] = {.lex_state = 21, .external_lex_state = 4},
-  [499] = {.lex_state = 21, .external_lex_state = 4},
-  [500] = {.lex_state = 21, .external_lex_state = 4},
-  [501] = {.lex_state = 21, .external_lex_state = 4},
-  [502] = {.lex_state = 21, .external_lex_state = 4},
-  [503] = {.lex_state = 21, .external_lex_state = 4},
-  [504] = {.lex_state = 21, .external_lex_state = 4},
-  [505] = {.lex_state = 21, .external_lex_state = 4},
+  [497] = {.lex_state = 24, .external_lex_state = 4},
+  [498] = {.lex_state = 24, .external_lex_state = 4},
+  [499] = {.lex_state = 24, .external_lex_state = 4},
+  [500] = {.lex_state = 24, .external_lex_state = 4},
+  [501] = {.lex_state = 24, .external_lex_state = 4},
+  [502] = {.lex_state = 24, .external_lex_state = 4},
+  [503] = {.lex_state = 24, .external_lex_state = 4},
+  [504] = {.lex_state = 24, .external_lex_state = 4},
+  [505] = {.lex_state = 24, .external_lex_state = 4},
   [506] = {.lex_state = 0, .external_lex_state = 2},
   [507] = {.lex_state = 0, .external_lex_state = 2},
   [508] = {.lex_state = 0, .external_lex_state = 2},
@@ -6220,9 +6245,9 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [526] = {.lex_state = 0, .external_lex_state = 2},
   [527] = {.lex_state = 0, .external_lex_state = 2},
   [528] = {.lex_state = 0, .external_lex_state = 2},
-  [529] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [529] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [530] = {.lex_state = 0, .external_lex_state = 2},
-  [531] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 11},
+  [531] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 11},
   [532] = {.lex_state = 0, .external_lex_state = 3},
   [533] = {.lex_state = 0, .external_lex_state = 3},
   [534] = {.lex_state = 0, .external_lex_state = 3},
@@ -6235,7 +6260,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [541] = {.lex_state = 0, .external_lex_state = 3},
   [542] = {.lex_state = 0, .external_lex_state = 3},
   [543] = {.lex_state = 0, .external_lex_state = 3},
-  [544] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 1},
+  [544] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 1},
   [545] = {.lex_state = 0, .external_lex_state = 3},
   [546] = {.lex_state = 0, .external_lex_state = 3},
   [547] = {.lex_state = 0, .external_lex_state = 3},
@@ -6314,7 +6339,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [620] = {.lex_state = 0, .external_lex_state = 2},
   [621] = {.lex_state = 0, .external_lex_state = 2},
   [622] = {.lex_state = 0, .external_lex_state = 4},
-  [623] = {.lex_state = 21, .external_lex_state = 4},
+  [623] = {.lex_state = 24, .external_lex_state = 4},
   [624] = {.lex_state = 0, .external_lex_state = 4},
   [625] = {.lex_state = 0, .external_lex_state = 4},
   [626] = {.lex_state = 0, .external_lex_state = 4},
@@ -6325,18 +6350,18 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [631] = {.lex_state = 0, .external_lex_state = 4},
   [632] = {.lex_state = 0, .external_lex_state = 4},
   [633] = {.lex_state = 0, .external_lex_state = 4},
-  [634] = {.lex_state = 21, .external_lex_state = 4},
+  [634] = {.lex_state = 24, .external_lex_state = 4},
   [635] = {.lex_state = 0, .external_lex_state = 4},
   [636] = {.lex_state = 0, .external_lex_state = 4},
   [637] = {.lex_state = 0, .external_lex_state = 4},
-  [638] = {.lex_state = 21, .external_lex_state = 4},
+  [638] = {.lex_state = 24, .external_lex_state = 4},
   [639] = {.lex_state = 0, .external_lex_state = 4},
   [640] = {.lex_state = 0, .external_lex_state = 4},
   [641] = {.lex_state = 0, .external_lex_state = 4},
   [642] = {.lex_state = 0, .external_lex_state = 4},
   [643] = {.lex_state = 0, .external_lex_state = 4},
   [644] = {.lex_state = 0, .external_lex_state = 4},
-  [645] = {.lex_state = 21, .external_lex_state = 4},
+  [645] = {.lex_state = 24, .external_lex_state = 4},
   [646] = {.lex_state = 0, .external_lex_state = 4},
   [647] = {.lex_state = 0, .external_lex_state = 4},
   [648] = {.lex_state = 0, .external_lex_state = 4},
@@ -6346,7 +6371,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [652] = {.lex_state = 0, .external_lex_state = 4},
   [653] = {.lex_state = 0, .external_lex_state = 4},
   [654] = {.lex_state = 6, .external_lex_state = 4},
-  [655] = {.lex_state = 21, .external_lex_state = 4, .reserved_word_set_id = 13},
+  [655] = {.lex_state = 24, .external_lex_state = 4, .reserved_word_set_id = 13},
   [656] = {.lex_state = 2, .external_lex_state = 3},
   [657] = {.lex_state = 6, .external_lex_state = 4},
   [658] = {.lex_state = 2, .external_lex_state = 4},
@@ -6535,14 +6560,14 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [841] = {.lex_state = 2, .external_lex_state = 3},
   [842] = {.lex_state = 2, .external_lex_state = 3},
   [843] = {.lex_state = 0, .external_lex_state = 2},
-  [844] = {.lex_state = 21, .external_lex_state = 4},
-  [845] = {.lex_state = 21, .external_lex_state = 4},
+  [844] = {.lex_state = 24, .external_lex_state = 4},
+  [845] = {.lex_state = 24, .external_lex_state = 4},
   [846] = {.lex_state = 2, .external_lex_state = 3},
   [847] = {.lex_state = 2, .external_lex_state = 3},
-  [848] = {.lex_state = 21, .external_lex_state = 4},
+  [848] = {.lex_state = 24, .external_lex_state = 4},
   [849] = {.lex_state = 2, .external_lex_state = 3},
-  [850] = {.lex_state = 21, .external_lex_state = 4},
-  [851] = {.lex_state = 21, .external_lex_state = 4},
+  [850] = {.lex_state = 24, .external_lex_state = 4},
+  [851] = {.lex_state = 24, .external_lex_state = 4},
   [852] = {.lex_state = 2, .external_lex_state = 3},
   [853] = {.lex_state = 2, .external_lex_state = 3},
   [854] = {.lex_state = 2, .external_lex_state = 3},
@@ -6578,16 +6603,16 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [884] = {.lex_state = 0, .external_lex_state = 4},
   [885] = {.lex_state = 0, .external_lex_state = 2},
   [886] = {.lex_state = 2, .external_lex_state = 3},
-  [887] = {.lex_state = 21, .external_lex_state = 4},
+  [887] = {.lex_state = 24, .external_lex_state = 4},
   [888] = {.lex_state = 0, .external_lex_state = 3, .reserved_word_set_id = 1},
   [889] = {.lex_state = 2, .external_lex_state = 4},
   [890] = {.lex_state = 0, .external_lex_state = 5},
   [891] = {.lex_state = 0, .external_lex_state = 3, .reserved_word_set_id = 1},
   [892] = {.lex_state = 2, .external_lex_state = 4},
   [893] = {.lex_state = 0, .external_lex_state = 5},
-  [894] = {.lex_state = 21, .external_lex_state = 4},
+  [894] = {.lex_state = 24, .external_lex_state = 4},
   [895] = {.lex_state = 0, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [896] = {.lex_state = 21, .external_lex_state = 4},
+  [896] = {.lex_state = 24, .external_lex_state = 4},
   [897] = {.lex_state = 3, .external_lex_state = 6},
   [898] = {.lex_state = 0, .external_lex_state = 3, .reserved_word_set_id = 1},
   [899] = {.lex_state = 2, .external_lex_state = 3},
@@ -6611,7 +6636,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [917] = {.lex_state = 3, .external_lex_state = 6},
   [918] = {.lex_state = 0, .external_lex_state = 5},
   [919] = {.lex_state = 0, .external_lex_state = 3},
-  [920] = {.lex_state = 21, .external_lex_state = 4},
+  [920] = {.lex_state = 24, .external_lex_state = 4},
   [921] = {.lex_state = 3, .external_lex_state = 6},
   [922] = {.lex_state = 3, .external_lex_state = 6},
   [923] = {.lex_state = 0, .external_lex_state = 5},
@@ -6630,7 +6655,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [936] = {.lex_state = 2, .external_lex_state = 4},
   [937] = {.lex_state = 2, .external_lex_state = 4},
   [938] = {.lex_state = 0, .external_lex_state = 3, .reserved_word_set_id = 1},
-  [939] = {.lex_state = 21, .external_lex_state = 4},
+  [939] = {.lex_state = 24, .external_lex_state = 4},
   [940] = {.lex_state = 0, .external_lex_state = 5},
   [941] = {.lex_state = 0, .external_lex_state = 3},
   [942] = {.lex_state = 0, .external_lex_state = 3},
@@ -6710,7 +6735,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1016] = {.lex_state = 0, .external_lex_state = 4},
   [1017] = {.lex_state = 0, .external_lex_state = 2},
   [1018] = {.lex_state = 0, .external_lex_state = 3},
-  [1019] = {.lex_state = 21, .external_lex_state = 4},
+  [1019] = {.lex_state = 24, .external_lex_state = 4},
   [1020] = {.lex_state = 0, .external_lex_state = 3},
   [1021] = {.lex_state = 0, .external_lex_state = 3},
   [1022] = {.lex_state = 0, .external_lex_state = 3},
@@ -6751,7 +6776,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1057] = {.lex_state = 2, .external_lex_state = 4},
   [1058] = {.lex_state = 0, .external_lex_state = 3},
   [1059] = {.lex_state = 0, .external_lex_state = 2},
-  [1060] = {.lex_state = 21, .external_lex_state = 4},
+  [1060] = {.lex_state = 24, .external_lex_state = 4},
   [1061] = {.lex_state = 2, .external_lex_state = 4},
   [1062] = {.lex_state = 0, .external_lex_state = 4},
   [1063] = {.lex_state = 0, .external_lex_state = 3},
@@ -6797,7 +6822,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1103] = {.lex_state = 0, .external_lex_state = 3},
   [1104] = {.lex_state = 6, .external_lex_state = 4},
   [1105] = {.lex_state = 0, .external_lex_state = 3},
-  [1106] = {.lex_state = 21, .external_lex_state = 4},
+  [1106] = {.lex_state = 24, .external_lex_state = 4},
   [1107] = {.lex_state = 0, .external_lex_state = 3},
   [1108] = {.lex_state = 0, .external_lex_state = 3},
   [1109] = {.lex_state = 0, .external_lex_state = 3},
@@ -6865,7 +6890,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1171] = {.lex_state = 0, .external_lex_state = 4},
   [1172] = {.lex_state = 0, .external_lex_state = 4},
   [1173] = {.lex_state = 0, .external_lex_state = 2},
-  [1174] = {.lex_state = 21, .external_lex_state = 4},
+  [1174] = {.lex_state = 24, .external_lex_state = 4},
   [1175] = {.lex_state = 0, .external_lex_state = 4},
   [1176] = {.lex_state = 0, .external_lex_state = 2},
   [1177] = {.lex_state = 0, .external_lex_state = 3},
@@ -6924,13 +6949,13 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1230] = {.lex_state = 0, .external_lex_state = 4},
   [1231] = {.lex_state = 0, .external_lex_state = 4},
   [1232] = {.lex_state = 0, .external_lex_state = 5},
-  [1233] = {.lex_state = 21, .external_lex_state = 4},
+  [1233] = {.lex_state = 24, .external_lex_state = 4},
   [1234] = {.lex_state = 3, .external_lex_state = 6},
   [1235] = {.lex_state = 0, .external_lex_state = 4},
   [1236] = {.lex_state = 0, .external_lex_state = 4},
   [1237] = {.lex_state = 0, .external_lex_state = 4},
-  [1238] = {.lex_state = 21, .external_lex_state = 4},
-  [1239] = {.lex_state = 21, .external_lex_state = 4},
+  [1238] = {.lex_state = 24, .external_lex_state = 4},
+  [1239] = {.lex_state = 24, .external_lex_state = 4},
   [1240] = {.lex_state = 0, .external_lex_state = 2},
   [1241] = {.lex_state = 2, .external_lex_state = 4},
   [1242] = {.lex_state = 0, .external_lex_state = 2},
@@ -7172,7 +7197,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1478] = {.lex_state = 0, .external_lex_state = 4, .reserved_word_set_id = 1},
   [1479] = {.lex_state = 0, .external_lex_state = 4},
   [1480] = {.lex_state = 6, .external_lex_state = 4},
-  [1481] = {.lex_state = 21, .external_lex_state = 4},
+  [1481] = {.lex_state = 24, .external_lex_state = 4},
   [1482] = {.lex_state = 0, .external_lex_state = 3},
   [1483] = {.lex_state = 0, .external_lex_state = 3},
   [1484] = {.lex_state = 0, .external_lex_state = 2},
@@ -7264,7 +7289,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [1570] = {.lex_state = 0, .external_lex_state = 4, .reserved_word_set_id = 1},
   [1571] = {.lex_state = 0, .external_lex_state = 4},
   [1572] = {.lex_state = 0, .external_lex_state = 4},
-  [1573] = {.lex_state = 21, .external_lex_state = 4},
+  [1573] = {.lex_state = 24, .external_lex_state = 4},
   [1574] = {.lex_state = 0, .external_lex_state = 4},
   [1575] = {.lex_state = 0, .external_lex_state = 4},
   [1576] = {.lex_state = 0, .external_lex_state = 4, .reserved_word_set_id = 1},

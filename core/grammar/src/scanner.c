@@ -71,14 +71,13 @@ static bool scan_string_content(TSLexer *lexer, bool triple) {
   }
 }
 
-// At `#`: a line comment, or a `#= ... =#` block comment (nestable; unterminated, it
-// runs to the end of the file).
-static bool scan_comment(TSLexer *lexer) {
+// At `#`: past a line comment, or a `#= ... =#` block comment (nestable; unterminated, it
+// runs to the end of the file). Sets no token end.
+static void advance_past_comment(TSLexer *lexer) {
   advance(lexer);  // '#'
   if (lexer->lookahead != '=') {
     while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
-    lexer->mark_end(lexer);
-    return true;
+    return;
   }
   advance(lexer);  // '='
   unsigned depth = 1;
@@ -93,8 +92,35 @@ static bool scan_comment(TSLexer *lexer) {
       depth--;
     }
   }
+}
+
+static bool scan_comment(TSLexer *lexer) {
+  advance_past_comment(lexer);
   lexer->mark_end(lexer);
   return true;
+}
+
+// At the `=` of `#=`: whether this block comment closes without nesting (so the grammar's
+// block form lexes it the same way) and only blanks and other comments follow it up to the
+// end of its last line (or of the file). Sets no token end.
+static bool lone_flat_block_comment(TSLexer *lexer) {
+  advance(lexer);  // '='
+  for (;;) {
+    if (lexer->eof(lexer)) return false;
+    int32_t c = lexer->lookahead;
+    advance(lexer);
+    if (c == '#' && lexer->lookahead == '=') return false;
+    if (c == '=' && lexer->lookahead == '#') {
+      advance(lexer);
+      break;
+    }
+  }
+  for (;;) {
+    while (is_blank(lexer->lookahead)) advance(lexer);
+    if (lexer->lookahead != '#') return lexer->eof(lexer) || is_newline(lexer->lookahead);
+    // Later comments on the line are lexed by this scanner (not at a newline), nesting or not.
+    advance_past_comment(lexer);
+  }
 }
 
 bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
@@ -130,7 +156,11 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
     lexer->result_symbol = NEWLINE;
     if (lexer->lookahead == '#') {
       advance(lexer);
-      return lexer->lookahead == '=';  // a block comment: no continuation through it
+      if (lexer->lookahead != '=') return false;
+      // A block comment: decline (decide after it) only if it is alone on its line(s) and the
+      // grammar's block form lexes it the same way, i.e. it neither nests nor runs to the end
+      // of the file. Scanning it here and again as a token stays linear.
+      return !lone_flat_block_comment(lexer);
     }
     if (lexer->lookahead == '|') {
       advance(lexer);

@@ -195,6 +195,20 @@ mod tests {
     }
 
     #[test]
+    fn block_comment_line_before_a_pipe_is_one_exact_comment() {
+        // The internal lexer takes this comment (the scanner declined the newline before it):
+        // same extent as when the scanner lexes it, trailing blanks excluded.
+        let source = "x\n  #= a\n  b =#  \n  |> f()\n";
+        let tree = parse(source);
+        let root = tree.root_node();
+        assert_eq!(root.named_child_count(), 1, "{}", root.to_sexp());
+        let pipe = root.named_child(0).unwrap();
+        assert_eq!(pipe.kind(), "binary_expression");
+        let comment = pipe.named_child(1).unwrap();
+        assert_eq!((comment.kind(), &source[comment.byte_range()]), ("comment", "#= a\n  b =#"));
+    }
+
+    #[test]
     fn missing_paren_before_end_is_local() {
         let tree = parse("fn a() do\n  foo(1, 2\nend\n\nfn b() do\n  2\nend\n");
         let root = tree.root_node();
