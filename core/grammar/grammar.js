@@ -71,10 +71,10 @@ const stringParts = ($, content) =>
  * Items separated by statement terminators (newlines, `;`), with any terminators around.
  * May be empty, so it is only used inline between two tokens.
  */
-function lines($, item) {
+function lines($, item, terminators = $._terminators) {
   return seq(
-    optional($._terminators),
-    optional(seq(item, repeat(seq($._terminators, item)), optional($._terminators))),
+    optional(terminators),
+    optional(seq(item, repeat(seq(terminators, item)), optional(terminators))),
   );
 }
 
@@ -103,6 +103,11 @@ module.exports = grammar({
     // instead of swallowing the rest of the file. (Costs ~500 parse states: a token that
     // is both external and internal keeps tree-sitter from merging states.)
     'end',
+    // A newline before an item keyword at column 1 (`fn`, `pub`, `type`, …): the scanner
+    // returns it only inside a block that cannot hold items, where it is never valid, so a
+    // block left open by a missing `end` ends there (MISSING `end`) instead of swallowing
+    // the following items. Valid only where items are, as a statement end.
+    $._item_newline,
   ],
 
   extras: ($) => [/\s/, $.comment],
@@ -126,9 +131,11 @@ module.exports = grammar({
   ],
 
   rules: {
-    source_file: ($) => lines($, $._item),
+    source_file: ($) => lines($, $._item, $._item_terminators),
 
     _terminators: ($) => repeat1(choice($._newline, ';')),
+
+    _item_terminators: ($) => repeat1(choice($._newline, ';', $._item_newline)),
 
     // ---------------------------------------------------------------- items
 
@@ -200,7 +207,7 @@ module.exports = grammar({
         field('body', alias($._item_block, $.block)),
       ),
 
-    _item_block: ($) => seq('do', lines($, $._item), 'end'),
+    _item_block: ($) => seq('do', lines($, $._item, $._item_terminators), 'end'),
 
     import_statement: ($) => seq('import', field('module', $.module_path)),
 
@@ -280,7 +287,11 @@ module.exports = grammar({
     _interface_block: ($) =>
       seq(
         'do',
-        lines($, choice($.function_signature, $.function_definition, $.associated_type, $.type_alias)),
+        lines(
+          $,
+          choice($.function_signature, $.function_definition, $.associated_type, $.type_alias),
+          $._item_terminators,
+        ),
         'end',
       ),
 
@@ -292,7 +303,8 @@ module.exports = grammar({
         field('body', alias($._impl_block, $.block)),
       ),
 
-    _impl_block: ($) => seq('do', lines($, choice($.function_definition, $.type_alias)), 'end'),
+    _impl_block: ($) =>
+      seq('do', lines($, choice($.function_definition, $.type_alias), $._item_terminators), 'end'),
 
     actor_definition: ($) =>
       seq(
@@ -307,7 +319,11 @@ module.exports = grammar({
 
     // Actor and service bodies: items, statements, handlers and `terminate do ... end`.
     _process_block: ($) =>
-      seq('do', lines($, choice($._item, $.call_handler, $.cast_handler, $.terminate_clause)), 'end'),
+      seq(
+        'do',
+        lines($, choice($._item, $.call_handler, $.cast_handler, $.terminate_clause), $._item_terminators),
+        'end',
+      ),
 
     terminate_clause: ($) => seq('terminate', field('body', $.block)),
 
