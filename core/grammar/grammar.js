@@ -71,10 +71,10 @@ const stringParts = ($, content) =>
  * Items separated by statement terminators (newlines, `;`), with any terminators around.
  * May be empty, so it is only used inline between two tokens.
  */
-function lines($, item) {
+function lines($, item, terminators = $._terminators) {
   return seq(
-    optional($._terminators),
-    optional(seq(item, repeat(seq($._terminators, item)), optional($._terminators))),
+    optional(terminators),
+    optional(seq(item, repeat(seq(terminators, item)), optional(terminators))),
   );
 }
 
@@ -103,6 +103,11 @@ module.exports = grammar({
     // instead of swallowing the rest of the file. (Costs ~500 parse states: a token that
     // is both external and internal keeps tree-sitter from merging states.)
     'end',
+    // A newline before an item keyword at column 1 (`fn`, `pub`, `type`, …): the scanner
+    // returns it only inside a block that cannot hold items, where it is never valid, so a
+    // block left open by a missing `end` ends there (MISSING `end`) instead of swallowing
+    // the following items. Valid only where items are, as a statement end.
+    $._item_newline,
   ],
 
   extras: ($) => [/\s/, $.comment],
@@ -117,12 +122,20 @@ module.exports = grammar({
 
   inline: ($) => [$._field_name, $._callee_keyword],
 
-  conflicts: ($) => [],
+  conflicts: ($) => [
+    // `fn name(…)` at statement start: a definition, or a closure whose first clause starts
+    // with a constructor pattern. Resolved a few tokens later (the closure needs `->` and an
+    // expression body, the definition `do`, `=` or a return type).
+    [$.parameters, $.constructor_pattern],
+    [$.parameter, $._pattern],
+  ],
 
   rules: {
-    source_file: ($) => lines($, $._item),
+    source_file: ($) => lines($, $._item, $._item_terminators),
 
     _terminators: ($) => repeat1(choice($._newline, ';')),
+
+    _item_terminators: ($) => repeat1(choice($._newline, ';', $._item_newline)),
 
     // ---------------------------------------------------------------- items
 
@@ -194,7 +207,7 @@ module.exports = grammar({
         field('body', alias($._item_block, $.block)),
       ),
 
-    _item_block: ($) => seq('do', lines($, $._item), 'end'),
+    _item_block: ($) => seq('do', lines($, $._item, $._item_terminators), 'end'),
 
     import_statement: ($) => seq('import', field('module', $.module_path)),
 
@@ -274,7 +287,11 @@ module.exports = grammar({
     _interface_block: ($) =>
       seq(
         'do',
-        lines($, choice($.function_signature, $.function_definition, $.associated_type, $.type_alias)),
+        lines(
+          $,
+          choice($.function_signature, $.function_definition, $.associated_type, $.type_alias),
+          $._item_terminators,
+        ),
         'end',
       ),
 
@@ -286,7 +303,8 @@ module.exports = grammar({
         field('body', alias($._impl_block, $.block)),
       ),
 
-    _impl_block: ($) => seq('do', lines($, choice($.function_definition, $.type_alias)), 'end'),
+    _impl_block: ($) =>
+      seq('do', lines($, choice($.function_definition, $.type_alias), $._item_terminators), 'end'),
 
     actor_definition: ($) =>
       seq(
@@ -301,7 +319,11 @@ module.exports = grammar({
 
     // Actor and service bodies: items, statements, handlers and `terminate do ... end`.
     _process_block: ($) =>
-      seq('do', lines($, choice($._item, $.call_handler, $.cast_handler, $.terminate_clause)), 'end'),
+      seq(
+        'do',
+        lines($, choice($._item, $.call_handler, $.cast_handler, $.terminate_clause), $._item_terminators),
+        'end',
+      ),
 
     terminate_clause: ($) => seq('terminate', field('body', $.block)),
 
@@ -510,10 +532,15 @@ module.exports = grammar({
     // `after 500 -> :timeout`
     after_clause: ($) => seq('after', field('timeout', $._expression), '->', field('body', $._expression)),
 
-    // `fn(x) -> x end`, `fn x -> x end`, `fn -> 1 end`, `fn(x) do x end`, `fn 0 -> a | n -> b end`
+    // `fn(x) -> x end`, `fn x -> x end`, `fn -> 1 end`, `fn(x) do x end`, `fn x do x end`,
+    // `fn 0 -> a | n -> b end`, `fn x when x > 0 -> x | x -> 0 - x end`
     closure: ($) =>
       choice(
-        seq('fn', optional(field('parameters', $.parameters)), field('body', $.block)),
+        seq(
+          'fn',
+          optional(field('parameters', choice($.parameters, alias($._bare_parameters, $.parameters)))),
+          field('body', $.block),
+        ),
         seq(
           'fn',
           $.closure_clause,
@@ -522,11 +549,10 @@ module.exports = grammar({
         ),
       ),
 
-    // The first clause takes no bare constructor pattern: `fn name(` at statement start
-    // is a function definition.
     closure_clause: ($) =>
       seq(
-        optional(field('parameters', choice($.parameters, alias($._bare_parameters, $.parameters)))),
+        optional(field('parameters', choice($.parameters, alias($._first_bare_parameters, $.parameters)))),
+        optional(seq('when', field('guard', $._expression))),
         '->',
         field('body', alias($._clause_body, $.block)),
       ),
@@ -534,13 +560,27 @@ module.exports = grammar({
     _later_closure_clause: ($) =>
       seq(
         optional(field('parameters', alias($._later_bare_parameters, $.parameters))),
+        optional(seq('when', field('guard', $._expression))),
         '->',
         field('body', alias($._clause_body, $.block)),
       ),
 
+    // Bare parameters of a `do` closure: simple patterns only, so that at statement start
+    // `fn name(x) do` is only ever a function definition.
     _bare_parameters: ($) => commaSep1(alias($._bare_parameter, $.parameter)),
 
     _bare_parameter: ($) => field('pattern', $._literal_pattern),
+
+    // The first arrow clause may also start with a constructor (`fn Some(x) -> x | None -> 0 end`).
+    // At statement start `fn name(` then reads as a definition and as a closure until the
+    // token after the `)` or the return type decides (a short GLR fork, see `conflicts`).
+    _first_bare_parameters: ($) =>
+      seq(
+        alias(choice($._bare_parameter, $._constructor_parameter), $.parameter),
+        repeat(seq(',', alias($._bare_parameter, $.parameter))),
+      ),
+
+    _constructor_parameter: ($) => field('pattern', $.constructor_pattern),
 
     _later_bare_parameters: ($) => commaSep1(alias($._later_bare_parameter, $.parameter)),
 
@@ -564,9 +604,17 @@ module.exports = grammar({
 
     identifier: (_) => /[\p{L}_][\p{L}\p{N}_]*/,
 
-    // The scanner lexes every comment; this line-comment form lets the internal lexer
-    // take one too, after the scanner declined a newline followed by comment lines.
-    comment: (_) => token(seq('#', /[^\r\n]*/)),
+    // The scanner lexes every comment; these forms let the internal lexer take one too, after
+    // the scanner declined a newline followed by a comment line (to decide at the newline after
+    // it whether a `|>` line continues). The block form is a `#= … =#` that does not nest (the
+    // scanner declines only for those): between `=` and `#` there is always another character.
+    comment: (_) =>
+      token(
+        choice(
+          seq('#', optional(seq(/[^=\r\n]/, /[^\r\n]*/))),
+          seq('#=', /([^=#]|=+[^=#]|#+[^=#])*/, /=+#/),
+        ),
+      ),
 
     self: (_) => 'self',
 

@@ -156,7 +156,20 @@ fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
     loop {
         let node = cursor.node();
         let reported = if node.is_missing() {
-            errors.push(error_at(&lines, node, format!("missing {}", describe_kind(node))));
+            // A missing closer is reported where its block opens, like an unclosed ERROR below;
+            // the byte range stays where the closer belongs.
+            let opener = node.parent().and_then(|parent| open_before(parent, node));
+            let error = match opener {
+                Some(opener) => {
+                    let mut error =
+                        error_at(&lines, node, format!("missing {} to close this `{}`", describe_kind(node), opener.kind()));
+                    let at = lines.position(opener.start_byte());
+                    (error.line, error.column) = (at.line, at.column);
+                    error
+                }
+                None => error_at(&lines, node, format!("missing {}", describe_kind(node))),
+            };
+            errors.push(error);
             true
         } else if node.is_error() {
             let mut error = error_at(&lines, node, unexpected(source, content_end, node));
@@ -222,23 +235,43 @@ fn unexpected(source: &str, content_end: usize, error: Node) -> String {
     format!("unexpected `{shown}{ellipsis}`")
 }
 
-/// The innermost opener (`do`, `(`, `[`, `{`, `%{`) that an ERROR node never closes, with its closer.
+/// The innermost opener (`do`, `(`, `[`, `{`, `%{`, the `fn` of an arrow closure) that an
+/// ERROR node never closes, with its closer.
 fn unclosed(error: Node) -> Option<(&'static str, Node)> {
-    fn closer(kind: &str) -> Option<&'static str> {
-        match kind {
-            "do" => Some("end"),
-            "(" => Some(")"),
-            "[" => Some("]"),
-            "{" | "%{" => Some("}"),
-            _ => None,
-        }
+    open_openers(error, None).pop()
+}
+
+/// The opener that `missing` (a MISSING closer inside `parent`) would have closed.
+fn open_before<'t>(parent: Node<'t>, missing: Node<'t>) -> Option<Node<'t>> {
+    let (closer, opener) = open_openers(parent, Some(missing)).pop()?;
+    (closer == missing.kind()).then_some(opener)
+}
+
+fn closer_of(leaf: Node) -> Option<&'static str> {
+    match leaf.kind() {
+        "do" => Some("end"),
+        "(" => Some(")"),
+        "[" => Some("]"),
+        "{" | "%{" => Some("}"),
+        // Only an arrow closure's `fn` has an `end` of its own (`fn x -> x end`); a definition's
+        // or a `do` closure's `end` belongs to its `do`.
+        "fn" if leaf.next_sibling().is_some_and(|n| n.kind() == "closure_clause") => Some("end"),
+        _ => None,
     }
+}
+
+/// The openers under `root` left open by the leaves before `stop` (all leaves without it),
+/// outermost first, each with its closer.
+fn open_openers<'t>(root: Node<'t>, stop: Option<Node<'t>>) -> Vec<(&'static str, Node<'t>)> {
     let mut open: Vec<(&'static str, Node)> = Vec::new();
-    let mut cursor = error.walk();
+    let mut cursor = root.walk();
     'walk: loop {
         let node = cursor.node();
+        if Some(node) == stop {
+            break 'walk;
+        }
         if node.child_count() == 0 && !node.is_named() {
-            if let Some(c) = closer(node.kind()) {
+            if let Some(c) = closer_of(node) {
                 open.push((c, node));
             } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
                 open.pop();
@@ -248,7 +281,7 @@ fn unclosed(error: Node) -> Option<(&'static str, Node)> {
             continue;
         }
         loop {
-            if !cursor.goto_parent() || cursor.node() == error {
+            if !cursor.goto_parent() || cursor.node() == root {
                 break 'walk;
             }
             if cursor.goto_next_sibling() {
@@ -256,7 +289,7 @@ fn unclosed(error: Node) -> Option<(&'static str, Node)> {
             }
         }
     }
-    open.pop()
+    open
 }
 
 /// How a person names a node kind: keywords and punctuation in backticks, named kinds in words.
@@ -288,6 +321,25 @@ mod tests {
         let parsed = parse("fn main() do\n  println(\"hi\")\n");
         let messages: Vec<_> = parsed.errors().iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
         assert_eq!(messages, [(1, 11, "missing `end` to close this `do`")]);
+    }
+
+    #[test]
+    fn arrow_closure_without_end_is_reported_at_its_fn() {
+        for source in ["let g = fn x -> x + 1\n", "let g = fn x -> x + 1\nlet z = 2\n"] {
+            let parsed = parse(source);
+            let messages: Vec<_> = parsed.errors().iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+            assert_eq!(messages, [(1, 9, "missing `end` to close this `fn`")], "{source:?}");
+        }
+    }
+
+    #[test]
+    fn missing_paren_is_reported_at_its_opener() {
+        let parsed = parse("fn a() do\n  foo(1, 2\nend\n");
+        let e = &parsed.errors()[..];
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].line, e[0].column, e[0].message.as_str()), (2, 6, "missing `)` to close this `(`"));
+        // The range is where the `)` belongs: right after `2`.
+        assert_eq!((e[0].start_byte, e[0].end_byte), (20, 20));
     }
 
     #[test]

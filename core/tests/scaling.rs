@@ -56,6 +56,18 @@ fn comment_lines_parse_in_linear_time() {
 }
 
 #[test]
+fn block_comment_lines_before_a_pipe_parse_in_linear_time() {
+    // The scanner looks through each `#= … =#` line at the newline before it, once.
+    let make = |n: usize| format!("items\n{}  |> sum()\n", "  #= c =#\n".repeat(n));
+    assert_linear("block comment lines", 5_000, make, |text, n| {
+        let parsed = parse(text);
+        assert!(!parsed.has_errors());
+        let pipe = parsed.root().named_child(0).expect("one statement");
+        assert_eq!((pipe.kind(), pipe.named_child_count()), ("binary_expression", n + 2));
+    });
+}
+
+#[test]
 fn one_syntax_error_per_line_is_linear() {
     assert_linear("error lines", 1_000, |n| ")\n".repeat(n), |text, n| {
         let parsed = parse(text);

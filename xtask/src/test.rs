@@ -50,8 +50,16 @@ fn grammar_dir() -> PathBuf {
     root().join("core/grammar")
 }
 
+/// Where the tree-sitter CLI keeps the parser it compiles: in this checkout's target/, not the shared
+/// ~/.cache, where another checkout's newer build of the same grammar name would be used instead.
+fn tree_sitter(args: &[&str]) -> std::process::Command {
+    let mut c = cmd("tree-sitter", args);
+    c.env("TREE_SITTER_LIBDIR", root().join("target/tree-sitter-lib"));
+    c
+}
+
 fn grammar_corpus() -> Result {
-    status(cmd("tree-sitter", &["test"]).current_dir(grammar_dir()))
+    status(tree_sitter(&["test"]).current_dir(grammar_dir()))
 }
 
 /// Regenerates the parser in a scratch copy and compares it with the committed one,
@@ -61,7 +69,7 @@ fn grammar_generated() -> Result {
     let _ = std::fs::remove_dir_all(&scratch);
     copy_sources(&grammar_dir(), &scratch).map_err(|e| format!("copying the grammar: {e}"))?;
     let result = (|| {
-        status(cmd("tree-sitter", &["generate", "--js-runtime", "native"]).current_dir(&scratch))?;
+        status(tree_sitter(&["generate", "--js-runtime", "native"]).current_dir(&scratch))?;
         for file in ["src/parser.c", "src/node-types.json", "src/grammar.json"] {
             let committed = std::fs::read(grammar_dir().join(file)).unwrap_or_default();
             let fresh = std::fs::read(scratch.join(file)).map_err(|e| format!("{file}: {e}"))?;

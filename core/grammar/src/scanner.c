@@ -15,6 +15,7 @@ enum TokenType {
   COMMENT,
   ERROR_SENTINEL,
   END_KEYWORD,
+  ITEM_NEWLINE,
 };
 
 void *tree_sitter_mesh_external_scanner_create(void) { return NULL; }
@@ -71,14 +72,13 @@ static bool scan_string_content(TSLexer *lexer, bool triple) {
   }
 }
 
-// At `#`: a line comment, or a `#= ... =#` block comment (nestable; unterminated, it
-// runs to the end of the file).
-static bool scan_comment(TSLexer *lexer) {
+// At `#`: past a line comment, or a `#= ... =#` block comment (nestable; unterminated, it
+// runs to the end of the file). Sets no token end.
+static void advance_past_comment(TSLexer *lexer) {
   advance(lexer);  // '#'
   if (lexer->lookahead != '=') {
     while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
-    lexer->mark_end(lexer);
-    return true;
+    return;
   }
   advance(lexer);  // '='
   unsigned depth = 1;
@@ -93,8 +93,57 @@ static bool scan_comment(TSLexer *lexer) {
       depth--;
     }
   }
+}
+
+static bool scan_comment(TSLexer *lexer) {
+  advance_past_comment(lexer);
   lexer->mark_end(lexer);
   return true;
+}
+
+// At the `=` of `#=`: whether this block comment closes without nesting (so the grammar's
+// block form lexes it the same way) and only blanks and other comments follow it up to the
+// end of its last line (or of the file). Sets no token end.
+static bool lone_flat_block_comment(TSLexer *lexer) {
+  advance(lexer);  // '='
+  for (;;) {
+    if (lexer->eof(lexer)) return false;
+    int32_t c = lexer->lookahead;
+    advance(lexer);
+    if (c == '#' && lexer->lookahead == '=') return false;
+    if (c == '=' && lexer->lookahead == '#') {
+      advance(lexer);
+      break;
+    }
+  }
+  for (;;) {
+    while (is_blank(lexer->lookahead)) advance(lexer);
+    if (lexer->lookahead != '#') return lexer->eof(lexer) || is_newline(lexer->lookahead);
+    // Later comments on the line are lexed by this scanner (not at a newline), nesting or not.
+    advance_past_comment(lexer);
+  }
+}
+
+// Whether the identifier at the lookahead is a keyword that starts a top-level item. Advances
+// over it (sets no token end).
+static bool at_item_keyword(TSLexer *lexer) {
+  static const char *const keywords[] = {
+    "pub", "fn", "def", "type", "struct", "module", "interface", "impl", "actor", "service", "supervisor", "import",
+  };
+  char word[12];
+  unsigned length = 0;
+  while (is_identifier_char(lexer->lookahead)) {
+    if (length == sizeof word) return false;
+    word[length++] = (char)lexer->lookahead;
+    advance(lexer);
+  }
+  for (unsigned k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+    const char *keyword = keywords[k];
+    unsigned i = 0;
+    while (i < length && keyword[i] == word[i]) i++;
+    if (i == length && keyword[i] == '\0') return true;
+  }
+  return false;
 }
 
 bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
@@ -116,10 +165,11 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
 
   if (valid_symbols[NEWLINE] && is_newline(lexer->lookahead)) {
     // The token is the newline and any blank lines after it.
+    bool at_column_1 = false;
     while (is_blank(lexer->lookahead) || is_newline(lexer->lookahead)) {
-      bool newline = is_newline(lexer->lookahead);
+      at_column_1 = is_newline(lexer->lookahead);
       advance(lexer);
-      if (newline) lexer->mark_end(lexer);
+      if (at_column_1) lexer->mark_end(lexer);
     }
     // A next code line starting with `|>` continues the previous expression, so there is no
     // statement end here: decline, and the internal lexer skips the whitespace and takes
@@ -130,11 +180,22 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
     lexer->result_symbol = NEWLINE;
     if (lexer->lookahead == '#') {
       advance(lexer);
-      return lexer->lookahead == '=';  // a block comment: no continuation through it
+      if (lexer->lookahead != '=') return false;
+      // A block comment: decline (decide after it) only if it is alone on its line(s) and the
+      // grammar's block form lexes it the same way, i.e. it neither nests nor runs to the end
+      // of the file. Scanning it here and again as a token stays linear.
+      return !lone_flat_block_comment(lexer);
     }
     if (lexer->lookahead == '|') {
       advance(lexer);
       if (lexer->lookahead == '>') return false;
+    }
+    // An item keyword at column 1 inside a block that cannot hold items (`end` is valid, this
+    // token is not): most likely that block's `end` is missing. Return the token the grammar
+    // does not expect here, so error recovery closes the block with a MISSING `end`.
+    if (at_column_1 && !recovering && valid_symbols[END_KEYWORD] && !valid_symbols[ITEM_NEWLINE] &&
+        at_item_keyword(lexer)) {
+      lexer->result_symbol = ITEM_NEWLINE;
     }
     return true;
   }

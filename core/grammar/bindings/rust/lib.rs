@@ -150,6 +150,29 @@ mod tests {
     }
 
     #[test]
+    fn highlights_closure_forms_like_parenthesised_ones() {
+        let source = "let k = fn Some(v) when v > 0 -> v | None -> 0 end\nlist |> List.map(fn y do y * 2 end)\n";
+        let got = captures_by(super::HIGHLIGHTS_QUERY, source, true);
+        let at = |text: &str, nth: usize| {
+            let start = source.match_indices(text).nth(nth).expect("text in source").0;
+            got.get(&(start, start + text.len())).map(String::as_str)
+        };
+        assert_eq!(at("fn", 0), Some("keyword"));
+        assert_eq!(at("Some", 0), Some("constructor"));
+        assert_eq!(at("v", 0), Some("variable"), "a constructor's argument is a pattern, not a parameter");
+        assert_eq!(at("when", 0), Some("keyword"));
+        assert_eq!(at("->", 0), Some("operator"));
+        assert_eq!(at("|", 0), Some("operator"));
+        // A bare `None` is an identifier pattern: a parameter, as in `fn(None) -> 0 end`.
+        assert_eq!(at("None", 0), Some("variable.parameter"));
+        assert_eq!(at("end", 0), Some("keyword"));
+        assert_eq!(at("y", 0), Some("variable.parameter"));
+        assert_eq!(at("y", 1), Some("variable"));
+        assert_eq!(at("do", 0), Some("keyword"));
+        assert!(!parse(source).root_node().has_error());
+    }
+
+    #[test]
     fn tags_find_definitions() {
         let source = "module M do\nend\nactor a() do\nend\nservice S do\n  call Get() :: Int do |s| (s, s) end\nend\nstruct P do\n  x :: Int\nend\nfn f() = 1\n";
         let got = captures(super::TAGS_QUERY, source);
@@ -172,6 +195,20 @@ mod tests {
              (function_definition name: (identifier) parameters: (parameters) body: (block \
              (call function: (field_access value: (identifier) field: (identifier)) arguments: (arguments (string content: (string_content)))))))"
         );
+    }
+
+    #[test]
+    fn block_comment_line_before_a_pipe_is_one_exact_comment() {
+        // The internal lexer takes this comment (the scanner declined the newline before it):
+        // same extent as when the scanner lexes it, trailing blanks excluded.
+        let source = "x\n  #= a\n  b =#  \n  |> f()\n";
+        let tree = parse(source);
+        let root = tree.root_node();
+        assert_eq!(root.named_child_count(), 1, "{}", root.to_sexp());
+        let pipe = root.named_child(0).unwrap();
+        assert_eq!(pipe.kind(), "binary_expression");
+        let comment = pipe.named_child(1).unwrap();
+        assert_eq!((comment.kind(), &source[comment.byte_range()]), ("comment", "#= a\n  b =#"));
     }
 
     #[test]

@@ -30,6 +30,8 @@ fn main(limit :: Int) do
   let p = Point { x: 1 }
   let ok = true and limit > 0
   query(total, limit: 10) |> IO.println()
+  let pick = fn Some(kept) when kept > 0 -> kept | None -> 0 end
+  let twice = fn tw do tw * 2 end
   case p do
     Circle(r) -> r
     _ -> 0
