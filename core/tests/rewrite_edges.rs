@@ -190,7 +190,7 @@ fn files_with_syntax_errors_are_left_alone_and_reported() {
         .filter(|d| d.code == "syntax-error")
         .map(|d| (d.severity, d.path.as_str(), d.line, d.column, d.message.as_str()))
         .collect();
-    assert_eq!(syntax, [(Severity::Error, "api/bad.mpl", 3, 13, "missing `)`; the file was not rewritten")]);
+    assert_eq!(syntax, [(Severity::Error, "api/bad.mpl", 3, 11, "missing `)` to close this `(`; the file was not rewritten")]);
     let failed: Vec<_> = out.report.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
     assert_eq!(
         failed,
