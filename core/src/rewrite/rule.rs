@@ -1,11 +1,9 @@
 //! The rewrite rule as data: the seed plan's values are the defaults; a TOML file or the page can change any.
 
 use crate::project::check_path;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::LazyLock;
 
 /// Which `get_registry` body the rewrite inserts into the helper file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,12 +101,18 @@ impl Rule {
             HelperForm::Custom => return ensure_newline(&self.custom_helper),
         };
         // One pass, so a helper name that contains `mesher_registry` is not substituted again.
-        static NAMES: LazyLock<Regex> = LazyLock::new(|| Regex::new("get_registry|mesher_registry").expect("valid"));
-        NAMES
-            .replace_all(text, |c: &regex::Captures| {
-                if &c[0] == "get_registry" { self.helper_name.clone() } else { self.registry_name.clone() }
-            })
-            .into_owned()
+        let names = [("get_registry", &self.helper_name), ("mesher_registry", &self.registry_name)];
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some((at, name, with)) =
+            names.iter().filter_map(|(name, with)| rest.find(name).map(|at| (at, name, with))).min_by_key(|f| f.0)
+        {
+            out.push_str(&rest[..at]);
+            out.push_str(with);
+            rest = &rest[at + name.len()..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The module name of the helper file (`api/helpers.mpl` → `Api.Helpers`).
@@ -142,10 +146,11 @@ pub const KEYWORDS: [&str; 48] = [
     "self", "trap", "true", "false", "nil", "and", "or", "not", "let", "with", "cond", "alias",
 ];
 
-/// A Mesh identifier, exactly as the grammar lexes one.
+/// A Mesh identifier as the grammar lexes one (`[\p{L}_][\p{L}\p{N}_]*`), with std's Unicode
+/// classes: a regex with Unicode tables would add ~300 KB to the page's download for this one check.
 pub fn is_identifier(name: &str) -> bool {
-    static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}_][\p{L}\p{N}_]*$").expect("valid"));
-    IDENT.is_match(name)
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 const IDENTIFIER_RULE: &str = "a letter or _, then letters, digits or _";
