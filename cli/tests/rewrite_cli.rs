@@ -1,111 +1,12 @@
 //! `mesh-rewrite rewrite` end to end: outputs, exit codes, and `git apply` of the patch.
 
+mod common;
+
+use common::*;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mesh-rewrite"))
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples/mesher")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/rewrite").join(name)
-}
-
-fn rewrite(args: &[&str], dir: &Path) -> Output {
-    bin().arg("rewrite").args(args).arg(dir).output().expect("runs mesh-rewrite")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-/// Copies `from` (recursively) into `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// Every .mpl file under `dir`: relative path → bytes.
-fn mpl_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                if path.file_name().unwrap() != ".git" {
-                    walk(root, &path, out);
-                }
-            } else if path.extension().is_some_and(|e| e == "mpl") {
-                let rel = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
-                out.push((rel, fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// The patch on stdout, applied with `git apply` in a fresh repository, gives exactly the `--out` tree.
-fn patch_reproduces_out(project: &Path, extra: &[&str]) {
-    let temp = tempfile::tempdir().unwrap();
-    let repo = temp.path().join("repo");
-    copy_dir(project, &repo);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "before"]);
-
-    let printed = rewrite(extra, &repo);
-    assert_eq!(code(&printed), 0, "{}", stderr(&printed));
-    let patch = temp.path().join("rewrite.patch");
-    fs::write(&patch, &printed.stdout).unwrap();
-    assert!(!printed.stdout.is_empty());
-
-    let out_dir = temp.path().join("out");
-    let written = rewrite(&[extra, &["--out", out_dir.to_str().unwrap()]].concat(), &repo);
-    assert_eq!(code(&written), 0, "{}", stderr(&written));
-    assert!(written.stdout.is_empty(), "--out prints no patch");
-
-    git(&repo, &["apply", "--whitespace=nowarn", patch.to_str().unwrap()]);
-    let applied = mpl_tree(&repo);
-    let expected = mpl_tree(&out_dir);
-    assert_eq!(applied.len(), expected.len());
-    for ((pa, a), (pe, e)) in applied.iter().zip(&expected) {
-        assert_eq!(pa, pe);
-        assert!(a == e, "{pa} differs between `git apply` and --out");
-    }
-}
 
 #[test]
 fn git_apply_of_the_patch_reproduces_out_for_the_example() {

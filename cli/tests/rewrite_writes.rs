@@ -2,137 +2,15 @@
 //! config paths, names, files that were not read, newline styles and file names git quotes,
 //! symbolic links, interrupted runs. Each test asserts the exact message, exit code and file tree.
 
+mod common;
+
+use common::*;
+
 use mesh_rewrite::rewrite::rule::Rule;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mesh-rewrite"))
-}
-
-fn rewrite(args: &[&str], dir: &Path) -> Output {
-    bin().arg("rewrite").args(args).arg(dir).output().expect("runs mesh-rewrite")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples/mesher")
-}
-
-/// Copies `from` into `to`; symbolic links are copied as links.
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        let meta = fs::symlink_metadata(&path).unwrap();
-        if meta.file_type().is_symlink() {
-            std::os::unix::fs::symlink(fs::read_link(&path).unwrap(), &target).unwrap();
-        } else if meta.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// Every entry under `dir` (hidden ones too, `.git` aside): path → bytes, `<dir>` or `-> target`.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            let meta = fs::symlink_metadata(&path).unwrap();
-            if meta.file_type().is_symlink() {
-                let target = fs::read_link(&path).unwrap();
-                out.push((rel, [b"-> ", target.as_os_str().as_bytes()].concat()));
-            } else if meta.is_dir() {
-                if path.file_name().unwrap() != ".git" {
-                    out.push((rel, b"<dir>".to_vec()));
-                    walk(root, &path, out);
-                }
-            } else {
-                out.push((rel, fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if dir.exists() {
-        walk(dir, dir, &mut out);
-    }
-    out.sort();
-    out
-}
-
-/// Every .mpl file of the project `dir` as a program reads it: path → bytes. Links to files inside
-/// are read through; folder links and links leading out of `dir` are not the project's.
-fn mpl_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let root = fs::canonicalize(dir).unwrap();
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            let meta = fs::symlink_metadata(&path).unwrap();
-            if meta.is_dir() {
-                if path.file_name().unwrap() != ".git" {
-                    stack.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "mpl")
-                && fs::canonicalize(&path).is_ok_and(|real| real.starts_with(&root) && real.is_file())
-            {
-                out.push((path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-/// The patch, applied by `git apply` in a fresh repository holding `project`, gives the `--out`
-/// tree. Returns the patch.
-fn patch_applies_like_out(project: &Path) -> String {
-    let temp = tempfile::tempdir().unwrap();
-    let repo = temp.path().join("repo");
-    copy_dir(project, &repo);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "before"]);
-    let printed = rewrite(&[], &repo);
-    assert_eq!(code(&printed), 0, "{}", stderr(&printed));
-    let patch = temp.path().join("rewrite.patch");
-    fs::write(&patch, &printed.stdout).unwrap();
-    let out_dir = temp.path().join("out");
-    let written = rewrite(&["--out", out_dir.to_str().unwrap()], &repo);
-    assert_eq!(code(&written), 0, "{}", stderr(&written));
-    git(&repo, &["apply", "--whitespace=nowarn", patch.to_str().unwrap()]);
-    assert_eq!(mpl_tree(&repo), mpl_tree(&out_dir));
-    stdout(&printed)
-}
+use std::path::Path;
+use std::process::Command;
 
 const CALLER: &str = "fn main() do\n  let r = Process.whereis(\"mesher_registry\")\n  r\nend\n";
 
@@ -269,7 +147,7 @@ fn cr_only_files_get_cr_insertions_and_a_patch_git_applies() {
     )
     .unwrap();
     fs::write(project.join("api/helpers.mpl"), "# Helpers.\r\rpub fn ok() do\r  1\rend\r").unwrap();
-    let patch = patch_applies_like_out(&project);
+    let patch = patch_reproduces_out(&project, &[]);
     assert!(patch.contains("@@ -1 +1 @@\n-from Types.Event import Event\r\r"), "{patch:?}");
     let out_dir = temp.path().join("out");
     assert_eq!(code(&rewrite(&["--out", out_dir.to_str().unwrap()], &project)), 0);
@@ -289,7 +167,7 @@ fn file_names_git_quotes_are_quoted_and_the_patch_applies() {
     for name in odd {
         fs::write(project.join("api").join(name), CALLER.replace("main", "odd")).unwrap();
     }
-    let patch = patch_applies_like_out(&project);
+    let patch = patch_reproduces_out(&project, &[]);
     for header in [
         "diff --git \"a/api/tab\\there.mpl\" \"b/api/tab\\there.mpl\"\n--- \"a/api/tab\\there.mpl\"\n+++ \"b/api/tab\\there.mpl\"\n",
         "diff --git \"a/api/new\\nline.mpl\" \"b/api/new\\nline.mpl\"\n",
@@ -334,7 +212,7 @@ fn links_inside_are_followed_and_written_through_links_out_are_reported() {
     std::os::unix::fs::symlink("..", project.join("api/loop")).unwrap();
     std::os::unix::fs::symlink("missing.mpl", project.join("api/broken.mpl")).unwrap();
 
-    let patch = patch_applies_like_out(&project);
+    let patch = patch_reproduces_out(&project, &[]);
     assert!(patch.contains("diff --git a/lib/real.mesh b/lib/real.mesh\n"), "{patch}");
     assert!(!patch.contains("linked.mpl"), "{patch}");
 
