@@ -91,6 +91,34 @@ impl FileRewrite {
     pub(crate) fn after(&self) -> &Scan {
         self.after.as_ref().unwrap_or(&self.before)
     }
+
+    /// Whether the rewrite replaced a lookup in this file.
+    pub fn replaces(&self) -> bool {
+        !self.report.replacements.is_empty()
+    }
+
+    /// Whether the rewrite changed this file's text (before the helper, which `assemble` adds).
+    pub fn changed(&self) -> bool {
+        self.file.changed()
+    }
+
+    /// The file's text before and after the rewrite (before the helper).
+    pub fn file(&self) -> &RewrittenFile {
+        &self.file
+    }
+
+    /// This file as the whole-project half needs it when it is not the helper file: the report
+    /// and the facts the checks and diagnostics read, without the texts or the rest of the scans.
+    /// A caller streaming a large project keeps these and lets each file's texts go. `assemble`
+    /// gives such a file back with both texts empty (unchanged); its patch is the caller's to make.
+    pub fn into_summary(mut self) -> FileRewrite {
+        self.file.text = String::new();
+        self.file.original = Some(String::new());
+        for scan in std::iter::once(&mut self.before).chain(self.after.as_mut()) {
+            scan.summarize();
+        }
+        self
+    }
 }
 
 thread_local! {
