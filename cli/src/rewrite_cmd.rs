@@ -12,13 +12,13 @@ use mesh_rewrite::project::{detect_root_for, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
 use crate::out::print_stdout;
 use mesh_rewrite::rewrite::rule::Rule;
-use mesh_rewrite::rewrite::{assemble_with_unread, rewrite_file, FileRewrite, Outcome, RewrittenFile};
+use mesh_rewrite::rewrite::{assemble, assemble_with_unread, rewrite_file, FileRewrite, Outcome, RewrittenFile};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -64,8 +64,11 @@ pub(crate) struct Found {
     disk: PathBuf,
     /// Where the file really is (relative to the root) when it was reached through a link.
     real: Option<String>,
-    /// None when the file is not valid UTF-8.
+    /// None when the file is not valid UTF-8. A summary (`FileRewrite::into_summary`) when read
+    /// by `read_streaming`, except for the helper file.
     pub(crate) rewrite: Option<FileRewrite>,
+    /// Whether the rewrite changed the file (before the helper).
+    changed: bool,
 }
 
 /// A project as read: its root (relative to PROJECT_DIR), its files, what was not read, and the
@@ -96,11 +99,34 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     if !fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?.is_dir() {
         return Err(format!("{}: not a directory", dir.display()));
     }
-    let Read { root, found, not_read, temps } = read_all(dir, &rule)?;
-    let root_dir = if root.is_empty() { dir.clone() } else { dir.join(&root) };
+    let walked = walk(dir, &rule)?;
+    let root_dir = if walked.root.is_empty() { dir.clone() } else { dir.join(&walked.root) };
+    let printing_patch = !args.write && args.out.is_none() && !args.check;
+    let mut sink = match (printing_patch, args.format) {
+        (false, _) => Sink::Off,
+        (true, Format::Text) => Sink::Stdout { closed: false, failed: None },
+        (true, Format::Json) => Sink::Buffer(String::new()),
+    };
+    // `--check` and the patch keep one summary per file and print the patch as files are read.
+    // Writing (all or nothing) keeps every text, and so do the rare projects where a write could
+    // be refused at the end: links (two paths, one file) and a helper path taken by something
+    // else; there the patch is printed after those checks, as it always was.
+    let streaming = !args.write
+        && args.out.is_none()
+        && walked.files.iter().all(|f| f.2.is_none())
+        && (walked.files.iter().any(|f| f.0 == rule.helper_file)
+            || walked.not_read.iter().any(|n| n.rel == rule.helper_file)
+            || fs::symlink_metadata(root_dir.join(&rule.helper_file)).is_err());
+    let Read { root, found, not_read, temps } = if streaming {
+        read_streaming(walked, &rule, &mut sink)?
+    } else {
+        read_whole(walked, &rule)?
+    };
     let mut rewrites = Vec::with_capacity(found.len());
     let mut not_utf8 = Vec::new();
     let mut real_paths = HashMap::new();
+    // A summary's texts are gone (`assemble` gives it back as unchanged): its change counts here.
+    let found_changed = found.iter().any(|f| f.changed);
     for f in found {
         if let Some(real) = f.real {
             real_paths.insert(f.rel.clone(), real);
@@ -162,16 +188,13 @@ fn run_inner(args: &Args) -> Result<u8, String> {
         }
     }
 
-    let printing_patch = !args.write && args.out.is_none() && !args.check;
     let changed = || {
         let mut seen = HashSet::new();
         outcome.files.iter().filter(|f| f.changed()).map(move |f| (at(f), f)).filter(move |(at, _)| seen.insert(at.clone()))
     };
-    let patch: String = if printing_patch {
-        changed().map(|(at, f)| diff::patch(&at, f.original.as_deref(), &f.text)).collect()
-    } else {
-        String::new()
-    };
+    if printing_patch && !streaming {
+        sink.push(changed().map(|(at, f)| diff::patch(&at, f.original.as_deref(), &f.text)).collect());
+    }
     if let Some(out) = &args.out {
         write_out(out, &outcome, &not_utf8, &not_read, &root_dir)?;
     }
@@ -192,14 +215,14 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             }
             eprint!("{}", outcome.report.to_text());
             eprintln!("\n{}", verdict.line());
-            print_stdout(&patch)?;
+            sink.finish()?;
         }
         Format::Json => {
-            let json = JsonOut {
-                report: &outcome.report,
-                verdict: &verdict,
-                patch: printing_patch.then_some(patch.as_str()),
+            let patch = match &sink {
+                Sink::Buffer(patch) => Some(patch.as_str()),
+                _ => None,
             };
+            let json = JsonOut { report: &outcome.report, verdict: &verdict, patch };
             let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
             print_stdout(&format!("{text}\n"))?;
         }
@@ -209,7 +232,7 @@ fn run_inner(args: &Args) -> Result<u8, String> {
         || outcome.report.helper.action == HelperAction::Unread;
     Ok(if outcome.report.blocked() || unreadable {
         exit::BLOCKED
-    } else if args.check && outcome.changed() {
+    } else if args.check && (found_changed || outcome.changed()) {
         exit::FOUND
     } else {
         exit::OK
@@ -250,11 +273,20 @@ pub(crate) fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
 
 /// The project's root and files, each rewritten (for `verdict`).
 pub(crate) fn read_project(dir: &Path, rule: &Rule) -> Result<(String, Vec<Found>), String> {
-    read_all(dir, rule).map(|read| (read.root, read.found))
+    read_whole(walk(dir, rule)?, rule).map(|read| (read.root, read.found))
 }
 
-/// Walks the project, detects the root, reads and rewrites every file in parallel.
-fn read_all(dir: &Path, rule: &Rule) -> Result<Read, String> {
+/// A project as walked: its root, its files (path under the root, on disk, real path under the
+/// root when reached through a link) sorted by path as `assemble` sorts them, and the rest.
+struct Walked {
+    root: String,
+    files: Vec<(String, PathBuf, Option<String>)>,
+    not_read: Vec<NotRead>,
+    temps: Vec<PathBuf>,
+}
+
+/// Walks the project and detects the root.
+fn walk(dir: &Path, rule: &Rule) -> Result<Walked, String> {
     let walk = walk_project(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let all: Vec<&str> =
         walk.files.iter().map(|f| f.rel.as_str()).chain(walk.not_read.iter().map(|n| n.rel.as_str())).collect();
@@ -274,17 +306,204 @@ fn read_all(dir: &Path, rule: &Rule) -> Result<Read, String> {
         }
     }
     not_read.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // The walk sorts by name per folder ("a/b" before "a-b"); the report and patch sort by path.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Walked { root, files, not_read, temps: walk.temps })
+}
+
+/// Reads and rewrites one file.
+fn read_one(rel: String, disk: PathBuf, real: Option<String>, rule: &Rule) -> Result<Found, String> {
+    let rewrite = match read_text(&disk).map_err(|e| format!("{}: {e}", disk.display()))? {
+        Text::Utf8(text) => Some(rewrite_file(&rel, &text, rule)),
+        Text::NotUtf8 => None,
+    };
+    let changed = rewrite.as_ref().is_some_and(FileRewrite::changed);
+    Ok(Found { rel, disk, real, rewrite, changed })
+}
+
+/// Reads and rewrites every file in parallel, keeping every text.
+fn read_whole(walked: Walked, rule: &Rule) -> Result<Read, String> {
+    let Walked { root, files, not_read, temps } = walked;
     let found = files
         .into_par_iter()
-        .map(|(rel, disk, real)| {
-            let rewrite = match read_text(&disk).map_err(|e| format!("{}: {e}", disk.display()))? {
-                Text::Utf8(text) => Some(rewrite_file(&rel, &text, rule)),
-                Text::NotUtf8 => None,
-            };
-            Ok(Found { rel, disk, real, rewrite })
-        })
+        .map(|(rel, disk, real)| read_one(rel, disk, real, rule))
         .collect::<Result<Vec<_>, String>>()?;
-    Ok(Read { root, found, not_read, temps: walk.temps })
+    Ok(Read { root, found, not_read, temps })
+}
+
+/// Files per parallel step: enough to keep every thread busy, few enough that the patch streams.
+const CHUNK: usize = 256;
+
+/// Reads and rewrites the files in parallel a chunk at a time, in path order, keeping only a
+/// summary of each (the helper file whole) and giving each changed file's patch to `sink` as soon
+/// as it is known: one file's text and tree per thread are alive at a time, whatever the project's
+/// size. For a project without links (see `run_inner`): each path is its own file.
+fn read_streaming(walked: Walked, rule: &Rule, sink: &mut Sink) -> Result<Read, String> {
+    let Walked { root, files, not_read, temps } = walked;
+    let patching = !matches!(sink, Sink::Off);
+    let helper_at = files.partition_point(|f| f.0 < rule.helper_file);
+    let helper_found = files.get(helper_at).is_some_and(|f| f.0 == rule.helper_file);
+    // The helper's patch depends on whether anything in the project is replaced; it waits until
+    // a replacement is seen. Until then every file is unchanged (only a replacement changes a
+    // file), so nothing else waits behind it.
+    let mut helper = Pending::new(rule, &not_read, helper_found);
+    let mut found = Vec::with_capacity(files.len());
+    let mut next = 0;
+    let mut files = files.into_iter();
+    loop {
+        let chunk: Vec<_> = files.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let done = chunk
+            .into_par_iter()
+            .map(|(rel, disk, real)| {
+                let mut f = read_one(rel, disk, real, rule)?;
+                let mut patch = String::new();
+                if f.rel != rule.helper_file {
+                    if let Some(r) = f.rewrite.take() {
+                        if patching && f.changed {
+                            patch = diff::patch(&f.rel, r.file().original.as_deref(), &r.file().text);
+                        }
+                        f.rewrite = Some(r.into_summary());
+                    }
+                }
+                Ok((f, patch))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        for (f, patch) in done {
+            if next == helper_at {
+                helper.reach(f.rewrite.as_ref().filter(|_| helper_found), sink);
+            }
+            next += 1;
+            if f.rewrite.as_ref().is_some_and(|r| r.replaces()) {
+                helper.replacing(f.rewrite.as_ref().expect("just checked"), sink);
+            }
+            if f.rel != rule.helper_file {
+                sink.push(patch);
+            }
+            found.push(f);
+        }
+    }
+    if next == helper_at {
+        helper.reach(None, sink);
+    }
+    helper.give(sink);
+    Ok(Read { root, found, not_read, temps })
+}
+
+/// The helper file's place in the patch while the project streams.
+struct Pending<'a> {
+    rule: &'a Rule,
+    /// The helper file as read (None: to be created, or not to be written at all).
+    file: Option<FileRewrite>,
+    /// Whether the helper may be created where no file is (not when a file there was not read).
+    may_create: bool,
+    /// Its place in the patch has been reached.
+    reached: bool,
+    /// Something in the project (the helper file too) is replaced.
+    replaced: bool,
+    /// The first other file with a replacement.
+    replacing: Option<FileRewrite>,
+    /// Its patch has been given.
+    done: bool,
+}
+
+impl<'a> Pending<'a> {
+    fn new(rule: &'a Rule, not_read: &[NotRead], helper_found: bool) -> Pending<'a> {
+        let may_create = !helper_found && !not_read.iter().any(|n| n.rel == rule.helper_file);
+        Pending { rule, file: None, may_create, reached: false, replaced: false, replacing: None, done: false }
+    }
+
+    /// The helper's place in the patch, with the helper file when it was read as text.
+    fn reach(&mut self, file: Option<&FileRewrite>, sink: &mut Sink) {
+        self.reached = true;
+        self.file = file.cloned();
+        self.replaced |= file.is_some_and(FileRewrite::replaces);
+        if self.replaced {
+            self.give(sink);
+        }
+    }
+
+    /// A file with a replacement: from here on the helper's patch is known.
+    fn replacing(&mut self, f: &FileRewrite, sink: &mut Sink) {
+        self.replaced = true;
+        if self.replacing.is_none() && f.path() != self.rule.helper_file {
+            self.replacing = Some(f.clone());
+        }
+        if self.reached {
+            self.give(sink);
+        }
+    }
+
+    /// The helper's patch, made as `assemble` makes it for the whole project: it depends only on
+    /// the helper file and on whether anything is replaced (as in `verdict::evaluate`).
+    fn give(&mut self, sink: &mut Sink) {
+        if self.done || !self.reached || (self.file.is_none() && !self.may_create) {
+            return;
+        }
+        self.done = true;
+        let subset: Vec<FileRewrite> = self.file.take().into_iter().chain(self.replacing.take()).collect();
+        let outcome = assemble(subset, self.rule);
+        if let Some(f) = outcome.files.iter().find(|f| f.path == self.rule.helper_file && f.changed()) {
+            sink.push(diff::patch(&f.path, f.original.as_deref(), &f.text));
+        }
+    }
+}
+
+/// Where the patch goes.
+enum Sink {
+    /// Not printed.
+    Off,
+    /// Printed as it comes; a closed pipe or a write error stops printing and is acted on at
+    /// the end, after the report, as when the patch was printed whole.
+    Stdout { closed: bool, failed: Option<String> },
+    /// Kept for the JSON report.
+    Buffer(String),
+}
+
+impl Sink {
+    fn push(&mut self, text: String) {
+        if text.is_empty() {
+            return;
+        }
+        match self {
+            Sink::Off => {}
+            Sink::Buffer(all) => all.push_str(&text),
+            Sink::Stdout { closed: false, failed: None } => {
+                let mut out = io::stdout().lock();
+                match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => self.close(),
+                    Err(e) => self.fail(format!("stdout: {e}")),
+                }
+            }
+            Sink::Stdout { .. } => {}
+        }
+    }
+
+    fn close(&mut self) {
+        if let Sink::Stdout { closed, .. } = self {
+            *closed = true;
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if let Sink::Stdout { failed, .. } = self {
+            *failed = Some(message);
+        }
+    }
+
+    /// After the report: a reader that went away ends the process quietly with 0 (as
+    /// `print_stdout` does), any other write error is the caller's to report.
+    fn finish(&mut self) -> Result<(), String> {
+        match self {
+            Sink::Stdout { closed: true, .. } => std::process::exit(exit::OK.into()),
+            Sink::Stdout { failed: Some(message), .. } => Err(message.clone()),
+            Sink::Buffer(text) => print_stdout(text),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Writes every file of the rewritten project under `out`, all or nothing; files that were not

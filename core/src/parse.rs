@@ -42,6 +42,15 @@ pub fn parse(source: &str) -> Parsed {
     Parsed::new(source.to_owned(), &mut new_parser(), None)
 }
 
+/// `parse` for a caller that hands over its text (no copy), with this thread's parser: creating a
+/// parser per file would dominate small files (the CLI parses thousands on a few threads).
+pub fn parse_owned(source: String) -> Parsed {
+    thread_local! {
+        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+    }
+    PARSER.with(|p| Parsed::new(source, &mut p.borrow_mut(), None))
+}
+
 impl Parsed {
     /// Parses `source`; with `old` (already edited to match), tree-sitter reuses unchanged subtrees.
     pub fn new(source: String, parser: &mut Parser, old: Option<&Tree>) -> Parsed {

@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's tasks, each installing what it needs first.
 
 mod bench;
+mod bench_peer;
 mod dist;
 mod ensure;
 mod fuzz;
@@ -18,6 +19,8 @@ tasks:
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
   bench [NAME..] native benchmarks (parse throughput in MB/s)
+  bench peer [RUNS]
+                 the CLI against tree-sitter and ast-grep on a 10,000-file tree, side by side
   fuzz [TARGET] [SECONDS]
                  mutation fuzzing of the engine's entry points (all targets, 60 s each
                  by default; targets: parse rewrite permalink bundle scenario simulate config)";

@@ -91,6 +91,34 @@ impl FileRewrite {
     pub(crate) fn after(&self) -> &Scan {
         self.after.as_ref().unwrap_or(&self.before)
     }
+
+    /// Whether the rewrite replaced a lookup in this file.
+    pub fn replaces(&self) -> bool {
+        !self.report.replacements.is_empty()
+    }
+
+    /// Whether the rewrite changed this file's text (before the helper, which `assemble` adds).
+    pub fn changed(&self) -> bool {
+        self.file.changed()
+    }
+
+    /// The file's text before and after the rewrite (before the helper).
+    pub fn file(&self) -> &RewrittenFile {
+        &self.file
+    }
+
+    /// This file as the whole-project half needs it when it is not the helper file: the report
+    /// and the facts the checks and diagnostics read, without the texts or the rest of the scans.
+    /// A caller streaming a large project keeps these and lets each file's texts go. `assemble`
+    /// gives such a file back with both texts empty (unchanged); its patch is the caller's to make.
+    pub fn into_summary(mut self) -> FileRewrite {
+        self.file.text = String::new();
+        self.file.original = Some(String::new());
+        for scan in std::iter::once(&mut self.before).chain(self.after.as_mut()) {
+            scan.summarize();
+        }
+        self
+    }
 }
 
 thread_local! {
@@ -310,13 +338,10 @@ pub fn assemble_with_unread(mut files: Vec<FileRewrite>, rule: &Rule, unread: &[
     };
     let diagnostics = diagnostics(&files, rule);
     let checks = checks::run(&files, rule, &diagnostics);
-    let report = Report {
-        helper: HelperReport { path: rule.helper_file.clone(), action },
-        files: files.iter().map(|f| f.report.clone()).collect(),
-        diagnostics,
-        checks,
-    };
-    Outcome { files: files.into_iter().map(|f| f.file).collect(), report }
+    // Moved, not cloned: on a large project the reports are most of what is left in memory.
+    let (files, reports) = files.into_iter().map(|f| (f.file, f.report)).unzip();
+    let report = Report { helper: HelperReport { path: rule.helper_file.clone(), action }, files: reports, diagnostics, checks };
+    Outcome { files, report }
 }
 
 /// Puts the helper before the first item of the (error-free) helper file, after its header comment.

@@ -111,6 +111,25 @@ impl Scan {
         self.top.imports.iter().any(|i| matches!(i.helper_names, Some((_, true))))
     }
 
+    /// Keeps only what the checks and diagnostics read of a file that is not the helper file:
+    /// the lookups (without their functions, already in the report), comments, Pid comparisons,
+    /// whether the helper is called, imported and defined. Mentions (already in the report as
+    /// skipped), the import list and the anchors (for edits) go.
+    pub fn summarize(&mut self) {
+        for l in &mut self.lookups {
+            l.function = None;
+        }
+        self.mentions = Vec::new();
+        self.helper_calls.truncate(1);
+        let helper_import = self.top.imports.iter().find(|i| matches!(i.helper_names, Some((_, true)))).cloned();
+        self.top.imports = helper_import.into_iter().collect();
+        self.top.item_anchor = None;
+        self.lookups.shrink_to_fit();
+        self.lookup_comments.shrink_to_fit();
+        self.helper_calls.shrink_to_fit();
+        self.pid_compares.shrink_to_fit();
+    }
+
     /// Number of lookups whose literal argument is `name`.
     pub fn lookups_of(&self, name: &str) -> usize {
         self.lookups.iter().filter(|l| matches!(&l.arg, Arg::Literal(v) if v == name)).count()
