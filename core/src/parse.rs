@@ -160,6 +160,7 @@ fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
     }
     let lines = LineIndex::new(source);
     let content_end = source.trim_end().len();
+    let openers = missing_openers(root);
     let mut cursor = root.walk();
     let mut descend = true;
     loop {
@@ -167,7 +168,7 @@ fn syntax_errors(source: &str, tree: &Tree) -> Vec<SyntaxError> {
         let reported = if node.is_missing() {
             // A missing closer is reported where its block opens, like an unclosed ERROR below;
             // the byte range stays where the closer belongs.
-            let opener = node.parent().and_then(|parent| open_before(parent, node));
+            let opener = openers.get(&node.id()).copied();
             let error = match opener {
                 Some(opener) => {
                     let mut error =
@@ -247,16 +248,51 @@ fn unexpected(source: &str, content_end: usize, error: Node) -> String {
 /// The innermost opener (`do`, `(`, `[`, `{`, `%{`, the `fn` of an arrow closure) that an
 /// ERROR node never closes, with its closer.
 fn unclosed(error: Node) -> Option<(&'static str, Node)> {
-    open_openers(error, None).pop()
+    open_openers(error).pop()
 }
 
-/// The opener that `missing` (a MISSING closer inside `parent`) would have closed.
-fn open_before<'t>(parent: Node<'t>, missing: Node<'t>) -> Option<Node<'t>> {
-    let (closer, opener) = open_openers(parent, Some(missing)).pop()?;
-    (closer == missing.kind()).then_some(opener)
+/// For every MISSING closer, the opener it would have closed: the innermost one still open before
+/// it, found in one pass over the leaves outside ERROR nodes (a pass per MISSING node, or `parent()`,
+/// which walks down from the root, made deeply nested unclosed blocks quadratic).
+fn missing_openers(root: Node) -> std::collections::HashMap<usize, Node> {
+    let mut found = std::collections::HashMap::new();
+    let mut open: Vec<(&'static str, Node)> = Vec::new();
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.child_count() == 0 && !node.is_named() {
+            if let Some(c) = closer_of(&cursor) {
+                open.push((c, node));
+            } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
+                let (_, opener) = open.pop().expect("checked");
+                if node.is_missing() {
+                    found.insert(node.id(), opener);
+                }
+            }
+        }
+        if (!node.is_error() && cursor.goto_first_child()) || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+        }
+    }
+    found
 }
 
-fn closer_of(leaf: Node) -> Option<&'static str> {
+/// The closer of the leaf under `cursor`, if it opens something. The sibling is looked at through a
+/// copy of the cursor: `Node::next_sibling` scans the parent's children, quadratic in a flat ERROR.
+fn closer_of(cursor: &tree_sitter::TreeCursor) -> Option<&'static str> {
+    let leaf = cursor.node();
+    let next_is_clause = || {
+        let mut next = cursor.clone();
+        next.goto_next_sibling() && next.node().kind() == "closure_clause"
+    };
     match leaf.kind() {
         "do" => Some("end"),
         "(" => Some(")"),
@@ -264,23 +300,19 @@ fn closer_of(leaf: Node) -> Option<&'static str> {
         "{" | "%{" => Some("}"),
         // Only an arrow closure's `fn` has an `end` of its own (`fn x -> x end`); a definition's
         // or a `do` closure's `end` belongs to its `do`.
-        "fn" if leaf.next_sibling().is_some_and(|n| n.kind() == "closure_clause") => Some("end"),
+        "fn" if next_is_clause() => Some("end"),
         _ => None,
     }
 }
 
-/// The openers under `root` left open by the leaves before `stop` (all leaves without it),
-/// outermost first, each with its closer.
-fn open_openers<'t>(root: Node<'t>, stop: Option<Node<'t>>) -> Vec<(&'static str, Node<'t>)> {
+/// The openers under `root` left open by its leaves, outermost first, each with its closer.
+fn open_openers<'t>(root: Node<'t>) -> Vec<(&'static str, Node<'t>)> {
     let mut open: Vec<(&'static str, Node)> = Vec::new();
     let mut cursor = root.walk();
     'walk: loop {
         let node = cursor.node();
-        if Some(node) == stop {
-            break 'walk;
-        }
         if node.child_count() == 0 && !node.is_named() {
-            if let Some(c) = closer_of(node) {
+            if let Some(c) = closer_of(&cursor) {
                 open.push((c, node));
             } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
                 open.pop();
