@@ -186,3 +186,25 @@ fn long_node_names_stop_at_the_log_size_limit() {
     assert_eq!(MAX_LOG_BYTES, 16 << 20);
     assert!(e.too_large && e.message.ends_with(" ms the run passed 16 MB of log (the simulator's limit; see docs/scenario-format.md)"), "{}", e.message);
 }
+
+/// Found by the fuzzer: 1,100 `app` events at one moment; with a state kept per log entry (the
+/// page's timeline) every table grows at every step. Refused past the documented bound, quickly.
+#[test]
+fn a_timeline_too_large_to_keep_is_refused() {
+    let mut text = String::from("nodes a b\nat 0 start a\nat 0 start b\nat 0 connect b a\n");
+    for _ in 0..1_100 {
+        text.push_str("at 200 app a\nat 200 app b\n");
+    }
+    let scenario = mesh_rewrite::simulate::scenario::parse(&text, "apps").unwrap();
+    let rule = mesh_rewrite::rewrite::rule::Rule::default();
+    let options = mesh_rewrite::simulate::Options { seed: 1, remote_calls_work: false, record_states: true };
+    let err = mesh_rewrite::simulate::run_rule(&scenario, &rule, &options).unwrap_err();
+    assert!(
+        err.message.starts_with("scenario `apps` is too large to show step by step: by 200 ms its timeline passed 2000000 table rows"),
+        "{}",
+        err.message
+    );
+    // Without the timeline the same scenario runs.
+    let plain = mesh_rewrite::simulate::Options { record_states: false, ..options };
+    assert!(mesh_rewrite::simulate::run_rule(&scenario, &rule, &plain).is_ok());
+}

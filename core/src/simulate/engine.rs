@@ -17,6 +17,10 @@ pub const MAX_DELAY: u64 = 40;
 pub const MAX_STEPS: usize = 1_000_000;
 /// ... or once its log holds this many bytes of text (long node names make long entries).
 pub const MAX_LOG_BYTES: usize = 16 << 20;
+/// Rows (processes, names, peers) all recorded node states may hold together: the page keeps a state
+/// per log entry for its timeline, and a scenario that grows every table at every step would make
+/// that quadratic (found by the fuzzer: 1,100 `app` events took 3 s).
+pub const MAX_STATE_ROWS: usize = 2_000_000;
 
 /// What a lookup returned and the calls it made on the way.
 #[derive(Debug)]
@@ -71,6 +75,8 @@ pub struct Engine<'s> {
     /// Work done so far, against `MAX_STEPS` and `MAX_LOG_BYTES`.
     steps: usize,
     log_bytes: usize,
+    /// Rows in the recorded states so far, against `MAX_STATE_ROWS`.
+    state_rows: usize,
     pub log: Vec<LogEntry>,
     pub results: Vec<RequestResult>,
     /// Node states after each log entry, when asked for (`record_states`).
@@ -99,6 +105,7 @@ impl<'s> Engine<'s> {
             log: Vec::new(),
             results: Vec::new(),
             states: None,
+            state_rows: 0,
         };
         for (i, e) in scenario.events.iter().enumerate() {
             engine.schedule(e.time, Item::Scenario(i));
@@ -125,6 +132,12 @@ impl<'s> Engine<'s> {
         self.log_bytes += node.len() + event.len();
         self.log.push(LogEntry { time: self.now, node, event });
         if let Some(states) = &mut self.states {
+            self.state_rows += self
+                .cluster
+                .nodes
+                .iter()
+                .map(|n| 1 + n.processes.len() + n.local.len() + n.global.len() + n.peers.iter().count())
+                .sum::<usize>();
             states.push(self.cluster.view());
         }
     }
@@ -162,6 +175,13 @@ impl<'s> Engine<'s> {
     /// Runs every event; `after` is the rewritten lookup.
     pub fn run(&mut self, after: &mut LookupFn) -> Result<(), SimError> {
         while let Some(((time, _), item)) = self.queue.pop_first() {
+            if self.state_rows > MAX_STATE_ROWS {
+                return Err(SimError::too_large(format!(
+                    "scenario `{}` is too large to show step by step: by {time} ms its timeline passed \
+                     {MAX_STATE_ROWS} table rows (the simulator's limit; see docs/scenario-format.md)",
+                    self.scenario.name
+                )));
+            }
             if self.steps > MAX_STEPS || self.log_bytes > MAX_LOG_BYTES {
                 return Err(SimError::too_large(format!(
                     "scenario `{}` is too large to simulate: by {time} ms the run passed {} (the simulator's \
