@@ -200,7 +200,7 @@ fn a_timeline_too_large_to_keep_is_refused() {
     let options = mesh_rewrite::simulate::Options { seed: 1, remote_calls_work: false, record_states: true };
     let err = mesh_rewrite::simulate::run_rule(&scenario, &rule, &options).unwrap_err();
     assert!(
-        err.message.starts_with("scenario `apps` is too large to show step by step: by 200 ms its timeline passed 2000000 table rows"),
+        err.message.starts_with("scenario `apps` is too large to show step by step: by 200 ms its timeline passed 500000 table rows"),
         "{}",
         err.message
     );

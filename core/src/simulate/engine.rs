@@ -20,7 +20,7 @@ pub const MAX_LOG_BYTES: usize = 16 << 20;
 /// Rows (processes, names, peers) all recorded node states may hold together: the page keeps a state
 /// per log entry for its timeline, and a scenario that grows every table at every step would make
 /// that quadratic (found by the fuzzer: 1,100 `app` events took 3 s).
-pub const MAX_STATE_ROWS: usize = 2_000_000;
+pub const MAX_STATE_ROWS: usize = 500_000;
 
 /// What a lookup returned and the calls it made on the way.
 #[derive(Debug)]
