@@ -10,6 +10,11 @@ use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
 
+/// The line the diff and report show above a file that does not parse now but did before.
+pub fn stale_note((line, column): (usize, usize)) -> String {
+    format!("showing the last version without syntax errors (error at {line}:{column})")
+}
+
 /// What the file tree shows next to a file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Badges {
@@ -239,6 +244,43 @@ pub fn highlight_html(text: &str, spans: &[Span]) -> String {
     }
     escape_into(&mut out, &text[at..]);
     // A trailing newline needs a character after it, or the layer is a line shorter than the textarea.
+    out.push(' ');
+    out
+}
+
+/// The editor's error layer: the text (drawn transparent) with each syntax error's range in a
+/// `<span class="syntax-mark">` (underlined) titled `LINE:COL message`. An empty range (a missing
+/// token) marks the character after it, or a space at the end of its line.
+pub fn error_marks_html(text: &str, errors: &[mesh_rewrite::parse::SyntaxError]) -> String {
+    let mut out = String::with_capacity(text.len() + errors.len() * 64);
+    let mut at = 0;
+    for e in errors {
+        let start = e.start_byte;
+        if start < at || start > text.len() || !text.is_char_boundary(start) {
+            continue;
+        }
+        let mut end = e.end_byte.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == start {
+            end = text[start..].chars().next().filter(|c| *c != '\n').map_or(start, |c| start + c.len_utf8());
+        }
+        escape_into(&mut out, &text[at..start]);
+        out.push_str("<span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"");
+        let mut message = String::new();
+        escape_into(&mut message, &format!("{}:{} {}", e.line, e.column, e.message));
+        out.push_str(&message.replace('"', "&quot;"));
+        out.push_str("\">");
+        if end == start {
+            out.push(' ');
+        } else {
+            escape_into(&mut out, &text[start..end]);
+        }
+        out.push_str("</span>");
+        at = end;
+    }
+    escape_into(&mut out, &text[at..]);
     out.push(' ');
     out
 }
@@ -482,6 +524,22 @@ mod tests {
     fn highlight_html_escapes_and_names_classes() {
         let spans = [Span { range: 0..2, class: "function.call" }];
         assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn error_marks_wrap_each_error_and_fill_empty_ones() {
+        let e = |start, end, message: &str| mesh_rewrite::parse::SyntaxError {
+            line: 1,
+            column: start + 1,
+            start_byte: start,
+            end_byte: end,
+            message: message.into(),
+        };
+        assert_eq!(
+            error_marks_html("a <b\nc", &[e(2, 4, "unexpected `<b`"), e(4, 4, "missing `end`")]),
+            "a <span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"1:3 unexpected `&lt;b`\">&lt;b</span>\
+             <span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"1:5 missing `end`\"> </span>\nc "
+        );
     }
 
     #[test]

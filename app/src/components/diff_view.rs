@@ -3,7 +3,7 @@
 //! (click to show them); changes inside a line are marked, and the code is highlighted like the
 //! editor's (the engine's spans per line).
 
-use crate::analysis::{changed_paths, counts, diff_line_html, line_of};
+use crate::analysis::{changed_paths, counts, diff_line_html, line_of, stale_note};
 use crate::engine::LineSpans;
 use crate::state::{use_store, View};
 use leptos::html;
@@ -69,6 +69,9 @@ pub fn DiffView() -> impl IntoView {
                         let path = path.clone();
                         move |_| store.selected.set(Some(path.clone()))
                     };
+                    let stale = analysis.stale.get(&path).map(|&at| {
+                        view! { <p class="stale-note" data-testid="stale-note" role="status">{stale_note(at)}</p> }
+                    });
                     view! {
                         <div class="diff-file" data-testid="diff-file" data-path=path.clone()>
                             <header on:click=select>
@@ -76,6 +79,7 @@ pub fn DiffView() -> impl IntoView {
                                 <span class="plus">{format!("+{added}")}</span>
                                 <span class="minus">{format!("−{removed}")}</span>
                             </header>
+                            {stale}
                             {rows}
                         </div>
                     }
@@ -99,6 +103,9 @@ pub fn DiffView() -> impl IntoView {
         let old_lines: Vec<&str> = original.lines().collect();
         let spans = analysis.line_spans.get(&path).cloned().unwrap_or_default();
         let mut out = Vec::new();
+        if let Some(&at) = analysis.stale.get(&path) {
+            out.push(view! { <p class="stale-note" data-testid="stale-note" role="status">{stale_note(at)}</p> }.into_any());
+        }
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
         for (i, h) in hunks.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
-use crate::analysis::{plural, status_word, summary};
+use crate::analysis::{plural, stale_note, status_word, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
@@ -118,10 +118,20 @@ pub fn Report() -> impl IntoView {
                 }
             })
             .collect_view();
+        let stale = analysis
+            .stale
+            .iter()
+            .map(|(path, &at)| {
+                view! {
+                    <p class="stale-note" data-testid="report-stale" role="status">{format!("{path}: {}", stale_note(at))}</p>
+                }
+            })
+            .collect_view();
         let skipped_none = report.files.iter().all(|f| f.skipped.is_empty());
         let diagnostics_none = report.diagnostics.is_empty();
         view! {
             <p class="summary" data-testid="report-summary">{summary(&analysis)}</p>
+            {stale}
             <h3>"Replacements"</h3>
             {files}
             <h3>"Kept as they are"</h3>
