@@ -2,7 +2,12 @@
 // user stands, bringing code asks before mixing projects, diffs wrap, keyboard and housekeeping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { readZip } from './zip.mjs';
 
 const env = useBrowser();
 /** Every test's own bound (node:test has none); each wait inside is bounded by playwright's 30 s. */
@@ -86,6 +91,63 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   assert.equal(await page.getByTestId('report-stale').count(), 0);
   assert.equal(await marks.count(), 0);
   assert.equal(await row.getByTestId('badge-replacements').textContent(), '1');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Waits for the notice with exactly `text`. */
+async function expectNotice(page, text) {
+  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
+}
+
+/** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
+async function download(page, testid, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId(testid).click()]);
+  const path = join(dir, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
+
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', timeout: 30_000 });
+
+test('an uploaded folder: the patch and the zip keep it, and the patch applies from its parent', T, async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.getByTestId('upload-folder').setInputFiles(MESHER);
+  await expectNotice(page, 'Added 24 files; skipped 1 (see the list)');
+  await page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
+  assert.equal(await page.getByTestId('apply-hint').textContent(), 'Run git apply on the patch from the folder that contains mesher/');
+  await page.getByTestId('verdict-switch').click();
+  await page.locator('[data-testid="verdict-form"][data-form="node-local"].current').waitFor();
+
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-hands-'));
+  try {
+    const patch = await download(page, 'download-patch', dir);
+    const text = readFileSync(patch, 'utf8');
+    const headers = text.split('\n').filter((l) => l.startsWith('diff --git '));
+    assert.equal(headers.length, 9);
+    assert.ok(headers.includes('diff --git a/mesher/api/alerts.mpl b/mesher/api/alerts.mpl'), headers.join('\n'));
+    // A repository whose mesher/ folder is the one uploaded: the patch applies from its root.
+    const repo = join(dir, 'repo');
+    cpSync(MESHER, join(repo, 'mesher'), { recursive: true });
+    git(repo, 'init', '-q');
+    git(repo, 'apply', '--check', patch);
+    const stat = git(repo, 'apply', '--numstat', patch).trim().split('\n').map((l) => l.split('\t')[2]);
+    assert.equal(stat.length, 9);
+    assert.ok(stat.every((p) => p.startsWith('mesher/')), stat.join('\n'));
+    git(repo, 'apply', patch);
+    assert.match(readFileSync(join(repo, 'mesher/api/alerts.mpl'), 'utf8'), /get_registry\(\)/);
+
+    const zip = readZip(readFileSync(await download(page, 'download-zip', dir)));
+    const paths = [...zip.keys()].sort();
+    assert.deepEqual(paths, meshFiles().map((p) => `mesher/${p}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // The example (not brought from a folder) applies from the project's root.
+  await page.getByTestId('reset').click();
+  await page.getByTestId('reset-yes').click();
+  await page.getByTestId('apply-hint').filter({ hasText: "Run git apply on the patch from the project's root folder" }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -10,6 +10,15 @@ use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
 
+/// Where to run `git apply` with the downloaded patch: its paths start with the folder the
+/// user brought (`base`, e.g. `mesher/`), or are the project's own.
+pub fn apply_hint(base: &str) -> String {
+    match base.split('/').next().filter(|first| !first.is_empty()) {
+        Some(first) => format!("Run git apply on the patch from the folder that contains {first}/"),
+        None => "Run git apply on the patch from the project's root folder".to_owned(),
+    }
+}
+
 /// The line the diff and report show above a file that does not parse now but did before.
 pub fn stale_note((line, column): (usize, usize)) -> String {
     format!("showing the last version without syntax errors (error at {line}:{column})")

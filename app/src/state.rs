@@ -138,6 +138,9 @@ pub struct Store {
     pub tab: RwSignal<Tab>,
     /// Caret position (byte offset) in the selected file, for the tree panel.
     pub cursor: RwSignal<Option<usize>>,
+    /// The folder the user brought the project in (`mesher/`, with its '/'), or "": project paths
+    /// are relative to the project root; the patch and the zip put this folder back in front.
+    pub base: RwSignal<String>,
     engine: StoredValue<Engine, LocalStorage>,
     /// The pending debounced re-run; replacing it cancels the previous one.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
@@ -167,6 +170,7 @@ impl Store {
             verdict: Memo::new(move |_| analysis.with(|a| a.verdict.clone())),
             tab: RwSignal::new(Tab::default()),
             cursor: RwSignal::new(None),
+            base: RwSignal::new(String::new()),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
         };
@@ -282,6 +286,7 @@ impl Store {
 
     /// Replaces the whole project (an example, an upload that replaces, a link).
     pub fn load(&self, files: Vec<File>) {
+        self.base.set(String::new());
         let first = files.first().map(|f| f.path.clone());
         self.files.set(files);
         self.selected.set(first);
@@ -299,7 +304,7 @@ impl Store {
             files: self.files.with_untracked(|f| f.iter().map(|f| (f.path.clone(), f.text.clone())).collect()),
             rule: self.rule.get_untracked(),
             selected: self.selected.get_untracked(),
-            view: self.view.get_untracked().as_str().to_owned(),
+            view: view_string(self.view.get_untracked(), self.tab.get_untracked(), &self.base.get_untracked()),
             simulation: self.simulation.get_untracked(),
         }
     }
@@ -307,11 +312,65 @@ impl Store {
     /// Restores a permalink's or a bundle's state exactly.
     pub fn restore(&self, state: permalink::State) {
         self.rule.set(state.rule);
-        self.view.set(View::parse(&state.view));
+        let (view, tab, base) = parse_view_string(&state.view);
+        self.view.set(view);
+        if let Some(tab) = tab {
+            self.tab.set(tab);
+        }
+        self.base.set(base);
         self.simulation.set(state.simulation);
         self.files.set(state.files.into_iter().map(|(path, text)| File { path, text }).collect());
         self.selected.set(state.selected);
         self.focus.set(None);
         self.rerun();
+    }
+}
+
+/// The permalink's `view` field: the diff mode, then what else the page restores without a change
+/// of the wire format: `split;tab=diff;base=mesher/` (the tab when not the default, the folder the
+/// project was brought in when any; `base` last, it runs to the end).
+pub fn view_string(view: View, tab: Tab, base: &str) -> String {
+    let mut out = view.as_str().to_owned();
+    if tab != Tab::default() {
+        out.push_str(";tab=");
+        out.push_str(tab.as_str());
+    }
+    if !base.is_empty() {
+        out.push_str(";base=");
+        out.push_str(base);
+    }
+    out
+}
+
+/// Reads `view_string`'s format; an older link's plain `split` too. A base that is not a
+/// relative path inside the project is dropped.
+pub fn parse_view_string(s: &str) -> (View, Option<Tab>, String) {
+    let (head, base) = match s.split_once(";base=") {
+        Some((head, base)) => (head, base),
+        None => (s, ""),
+    };
+    let mut parts = head.split(';');
+    let view = View::parse(parts.next().unwrap_or_default());
+    let tab = parts.find_map(|p| p.strip_prefix("tab=")).and_then(|t| Tab::ALL.into_iter().find(|x| x.as_str() == t));
+    let base = base
+        .strip_suffix('/')
+        .filter(|b| check_path(b).is_ok())
+        .map_or(String::new(), |b| format!("{b}/"));
+    (view, tab, base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_string_carries_tab_and_base() {
+        assert_eq!(view_string(View::Unified, Tab::Source, ""), "unified");
+        let s = view_string(View::Split, Tab::Diff, "work/mesher/");
+        assert_eq!(s, "split;tab=diff;base=work/mesher/");
+        assert_eq!(parse_view_string(&s), (View::Split, Some(Tab::Diff), "work/mesher/".to_owned()));
+        assert_eq!(parse_view_string("project"), (View::Project, None, String::new()));
+        assert_eq!(parse_view_string("split;base=../x/"), (View::Split, None, String::new()));
+        assert_eq!(parse_view_string("split;tab=nope;base=a;b/"), (View::Split, None, "a;b/".to_owned()));
     }
 }

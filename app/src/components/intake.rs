@@ -8,7 +8,7 @@ use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mesh_rewrite::intake::{Intake, Limits, SkipReason};
-use mesh_rewrite::project::{detect_root, strip_dir};
+use mesh_rewrite::project::{check_path, detect_root, strip_dir};
 use wasm_bindgen::JsCast;
 
 /// The two upload buttons (files or a zip; a folder), the progress line and the skipped list.
@@ -173,6 +173,10 @@ fn add(store: Store, intake: Intake) {
 
     let (mut added, mut replaced) = (0, Vec::new());
     let was_empty = store.files.with_untracked(Vec::is_empty);
+    // Patches and zips keep the folder the user brought (a project that had files keeps its own).
+    if was_empty && check_path(&root).is_ok() {
+        store.base.set(format!("{root}/"));
+    }
     let first = incoming.first().map(|f| f.path.clone());
     store.files.update(|files| {
         for file in incoming {

@@ -2,7 +2,7 @@
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
-use crate::analysis::{plural, stale_note, status_word, summary};
+use crate::analysis::{apply_hint, plural, stale_note, status_word, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
@@ -132,6 +132,9 @@ pub fn Report() -> impl IntoView {
         view! {
             <p class="summary" data-testid="report-summary">{summary(&analysis)}</p>
             {stale}
+            {outcome.changed().then(|| view! {
+                <p class="apply-hint muted" data-testid="apply-hint">{move || apply_hint(&store.base.get())}</p>
+            })}
             <h3>"Replacements"</h3>
             {files}
             <h3>"Kept as they are"</h3>
