@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
-import { readZip } from './zip.mjs';
+import { makeZip, readZip } from './zip.mjs';
 
 const env = useBrowser();
 /** Every test's own bound (node:test has none); each wait inside is bounded by playwright's 30 s. */
@@ -150,4 +150,76 @@ test('an uploaded folder: the patch and the zip keep it, and the patch applies f
   await page.getByTestId('apply-hint').filter({ hasText: "Run git apply on the patch from the project's root folder" }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+/** File rows as the tree lists them (not re-sorted here). */
+const rowPaths = (page) => page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path));
+const CALLER = (name) => `pub fn ${name}(request :: Request) -> Response do\n  let reg = Process.whereis("mesher_registry")\n  HTTP.response(200, "ok")\nend\n`;
+
+test('bringing files into a project asks "Replace / Add"; replacing is the default after the untouched example', T, async () => {
+  const { page, context, errors } = await openExample();
+  await page.getByTestId('upload-files').setInputFiles([
+    { name: 'b.mpl', mimeType: 'text/plain', buffer: Buffer.from(CALLER('b')) },
+    { name: 'a.mpl', mimeType: 'text/plain', buffer: Buffer.from(CALLER('a')) },
+  ]);
+  await page.getByTestId('bring-confirm').waitFor();
+  assert.equal(
+    await page.getByTestId('bring-question').textContent(),
+    '2 files brought while the project has 24 files: replace the project or add to it?',
+  );
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'bring-replace', null, { timeout: 10_000 });
+  await screenshot(page, 'hands-3-bring-ask');
+  await page.keyboard.press('Enter');
+  await expectNotice(page, 'Replaced the project with 2 files');
+  assert.deepEqual(await rowPaths(page), ['a.mpl', 'api/helpers.mpl', 'b.mpl']);
+  assert.equal(await page.locator('[data-testid="file-row"][data-path="api/helpers.mpl"] [data-testid="badge-new"]').textContent(), 'new');
+  assert.equal(await page.getByTestId('count').count(), 0, "the example's counts are not this project's");
+  assert.ok((await texts(page.getByTestId('check'))).every((c) => !c.includes('replacement counts')));
+
+  // Now the project is the user's own: adding is the default.
+  await page.getByTestId('upload-files').setInputFiles([{ name: 'c.mpl', mimeType: 'text/plain', buffer: Buffer.from('fn c() do\n  1\nend\n') }]);
+  await page.getByTestId('bring-confirm').waitFor();
+  assert.equal(await page.getByTestId('bring-question').textContent(), '1 file brought while the project has 2 files: replace the project or add to it?');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'bring-add', null, { timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await expectNotice(page, 'Added 1 file');
+  assert.deepEqual(await rowPaths(page), ['a.mpl', 'api/helpers.mpl', 'b.mpl', 'c.mpl']);
+  // Cancel brings nothing.
+  await page.getByTestId('upload-files').setInputFiles([{ name: 'd.mpl', mimeType: 'text/plain', buffer: Buffer.from('fn d() do\n  1\nend\n') }]);
+  await page.getByTestId('bring-cancel').click();
+  await page.getByTestId('bring-confirm').waitFor({ state: 'detached' });
+  assert.deepEqual(await rowPaths(page), ['a.mpl', 'api/helpers.mpl', 'b.mpl', 'c.mpl']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a zip is listed by path; pasted code is named after its first function; the created helper has a `new` row', T, async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  const zip = makeZip([
+    { path: 'w/zeta.mpl', data: 'fn zeta() do\n  1\nend\n' },
+    { path: 'w/api/alerts.mpl', data: CALLER('alerts') },
+    { path: 'w/alpha.mpl', data: 'fn alpha() do\n  1\nend\n' },
+  ]);
+  await page.getByTestId('upload-files').setInputFiles({ name: 'w.zip', mimeType: 'application/zip', buffer: zip });
+  await expectNotice(page, 'Added 3 files');
+  assert.deepEqual(await rowPaths(page), ['alpha.mpl', 'api/alerts.mpl', 'api/helpers.mpl', 'zeta.mpl']);
+  await context.close();
+
+  const second = await openPage(env.browser, env.server.url);
+  const p = second.page;
+  await p.getByTestId('editor').fill('# a tool\n' + CALLER('handle_alerts'));
+  await expectNotice(p, 'Named the code handle_alerts.mpl; rename it with ✎ in the file list');
+  await p.getByTestId('report-summary').filter({ hasText: '1 replacement in 1 file · helper created as api/helpers.mpl' }).waitFor();
+  assert.deepEqual(await rowPaths(p), ['api/helpers.mpl', 'handle_alerts.mpl']);
+  const created = p.locator('[data-testid="file-row"][data-path="api/helpers.mpl"]');
+  assert.equal(await created.getByTestId('badge-new').textContent(), 'new');
+  assert.equal(await p.getByTestId('count').count(), 0);
+  // Its row shows what the rewrite creates: the diff of a new file; the editor does not pretend to hold it.
+  await created.click();
+  await p.locator('[data-testid="diff-line"].add').first().waitFor();
+  assert.equal(await p.locator('[data-testid="diff-line"]:not(.add)').count(), 0);
+  assert.equal(await p.getByTestId('editor').getAttribute('readonly'), '');
+  await screenshot(p, 'hands-3-paste');
+  assert.deepEqual([...errors, ...second.errors], []);
+  await second.context.close();
 });

@@ -10,6 +10,18 @@ use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
 
+/// A name for code pasted or typed into an empty page: its first function's (`handle_x.mpl`),
+/// else `scratch.mpl`.
+pub fn derive_name(text: &str) -> String {
+    let name = text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("pub ").unwrap_or(line.trim_start());
+        let rest = rest.strip_prefix("fn ")?.trim_start();
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    });
+    format!("{}.mpl", name.as_deref().unwrap_or("scratch"))
+}
+
 /// Where to run `git apply` with the downloaded patch: its paths start with the folder the
 /// user brought (`base`, e.g. `mesher/`), or are the project's own.
 pub fn apply_hint(base: &str) -> String {
@@ -32,6 +44,8 @@ pub struct Badges {
     pub errors: usize,
     /// Lookups kept as they are (excluded file, comment, syntax error…).
     pub skipped: usize,
+    /// Created by the rewrite (the helper file when the project has none).
+    pub created: bool,
 }
 
 pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
@@ -43,6 +57,7 @@ pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
         replacements: report.map_or(0, |r| r.replacements.len()),
         errors,
         skipped: report.map_or(0, |r| r.skipped.len()),
+        created: outcome.files.iter().any(|f| f.path == path && f.original.is_none()),
     }
 }
 
@@ -533,6 +548,14 @@ mod tests {
     fn highlight_html_escapes_and_names_classes() {
         let spans = [Span { range: 0..2, class: "function.call" }];
         assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn pasted_code_is_named_after_its_first_function() {
+        assert_eq!(derive_name("# note\npub fn handle_alerts(r) do\nend\nfn b() do end"), "handle_alerts.mpl");
+        assert_eq!(derive_name("fn main() do\n  1\nend\n"), "main.mpl");
+        assert_eq!(derive_name("let x = 1\n"), "scratch.mpl");
+        assert_eq!(derive_name("f"), "scratch.mpl");
     }
 
     #[test]

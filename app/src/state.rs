@@ -141,6 +141,8 @@ pub struct Store {
     /// The folder the user brought the project in (`mesher/`, with its '/'), or "": project paths
     /// are relative to the project root; the patch and the zip put this folder back in front.
     pub base: RwSignal<String>,
+    /// Files an upload or a drop brought into a non-empty project, waiting for "Replace / Add".
+    pub incoming: RwSignal<Option<crate::components::intake::Incoming>>,
     engine: StoredValue<Engine, LocalStorage>,
     /// The pending debounced re-run; replacing it cancels the previous one.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
@@ -171,6 +173,7 @@ impl Store {
             tab: RwSignal::new(Tab::default()),
             cursor: RwSignal::new(None),
             base: RwSignal::new(String::new()),
+            incoming: RwSignal::new(None),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
         };

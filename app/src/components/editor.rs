@@ -3,7 +3,7 @@
 //! Each input is stored at once and analysed after a short pause (`Store::edit`); until then
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
-use crate::analysis::{byte_to_utf16, error_marks_html, highlight_html, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
+use crate::analysis::{byte_to_utf16, derive_name, error_marks_html, highlight_html, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
 use crate::state::{use_store, File};
 use leptos::html;
 use leptos::prelude::*;
@@ -41,6 +41,10 @@ pub fn Editor() -> impl IntoView {
         .flatten()
         .filter(|_| store.analysis.with(|a| a.errors.get(&path).is_some_and(|e| !e.is_empty())))
     };
+    // A file the rewrite creates is selected for its diff; it has no text of its own to edit.
+    let created = move || {
+        store.selected.get().is_some_and(|p| store.files.with(|f| !f.is_empty() && !f.iter().any(|f| f.path == p)))
+    };
     let line_count = Memo::new(move |_| text.with(|t| t.lines().count().max(1) + usize::from(t.ends_with('\n'))));
     let numbers = move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n");
 
@@ -48,8 +52,15 @@ pub fn Editor() -> impl IntoView {
         let text = event_target_value(&ev);
         match store.selected.get_untracked() {
             Some(path) => store.edit(&path, text),
-            // Typing into an empty project starts a scratch file.
-            None => store.load(vec![File { path: "main.mpl".into(), text }]),
+            // Typing or pasting into an empty project starts a file named after its first function.
+            None => {
+                let path = derive_name(&text);
+                store.load(vec![File { path: path.clone(), text }]);
+                store.notify(
+                    crate::state::Level::Info,
+                    format!("Named the code {path}; rename it with ✎ in the file list"),
+                );
+            }
         }
         caret(store, textarea);
     };
@@ -121,7 +132,8 @@ pub fn Editor() -> impl IntoView {
                     spellcheck="false"
                     autocomplete="off"
                     wrap="off"
-                    placeholder="Type or paste Mesh code here"
+                    placeholder=move || if created() { "Created by the rewrite: see it in the diff" } else { "Type or paste Mesh code here" }
+                    readonly=created
                     prop:value=move || text.get()
                     on:input=on_input
                     on:scroll=on_scroll

@@ -94,16 +94,22 @@ pub fn Report() -> impl IntoView {
                 }
             })
             .collect_view();
+        // The plan's counts are the example's: they apply to it (or a project holding its files),
+        // or when the user set counts of their own.
+        let rule = store.rule.get();
+        let counts_apply = rule.expected_counts != mesh_rewrite::rewrite::rule::Rule::default().expected_counts
+            || (!rule.expected_counts.is_empty()
+                && store.files.with(|f| rule.expected_counts.keys().all(|p| f.iter().any(|f| &f.path == p))));
         let checks = report
             .checks
             .iter()
+            .filter(|c| counts_apply || c.name != "replacement counts match the plan")
             .map(|c| {
                 let class = if c.passed { "check pass" } else { "check fail" };
                 let mark = if c.passed { "✓" } else { "✗" };
                 view! { <li class=class data-testid="check">{format!("{mark} {}: {}", c.name, c.detail)}</li> }
             })
             .collect_view();
-        let rule = store.rule.get();
         let counts = rule
             .expected_counts
             .iter()
@@ -149,11 +155,13 @@ pub fn Report() -> impl IntoView {
             </ul>
             <h3>"Checks"</h3>
             <ul class="checks" data-testid="checks">{checks}</ul>
-            <h3>"Counts"</h3>
-            <table class="counts">
-                <thead><tr><th>"file"</th><th>"found"</th><th>"expected"</th></tr></thead>
-                <tbody>{counts}</tbody>
-            </table>
+            {counts_apply.then(|| view! {
+                <h3>"Counts"</h3>
+                <table class="counts">
+                    <thead><tr><th>"file"</th><th>"found"</th><th>"expected"</th></tr></thead>
+                    <tbody>{counts}</tbody>
+                </table>
+            })}
         }
         .into_any()
     };
