@@ -223,3 +223,46 @@ test('a zip is listed by path; pasted code is named after its first function; th
   assert.deepEqual([...errors, ...second.errors], []);
   await second.context.close();
 });
+
+test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, numbers stay put and rows span the width', T, async () => {
+  const { page, context, errors } = await openExample();
+  await selectFile(page, 'api/search.mpl');
+  const wrapButton = page.getByTestId('diff-wrap');
+  assert.equal(await wrapButton.getAttribute('aria-pressed'), 'false', 'unified does not wrap by default');
+  await page.getByTestId('diff-mode-split').click();
+  await page.locator('[data-testid="diff"].wrap').waitFor();
+  assert.equal(await wrapButton.getAttribute('aria-pressed'), 'true');
+  const merged = page.locator('.split-row .cell.add .text', { hasText: 'get_registry' }).first();
+  assert.equal(await merged.textContent(), 'from Api.Helpers import query_or_default, to_json_array, require_param, get_registry');
+  // The whole line is inside its cell: nothing cut, the change mark visible.
+  const fits = await merged.evaluate((el) => {
+    const cell = el.closest('.cell').getBoundingClientRect();
+    const mark = el.querySelector('mark').getBoundingClientRect();
+    return { overflow: el.scrollWidth - el.clientWidth, markInside: mark.right <= cell.right + 0.5 && mark.width > 0 };
+  });
+  assert.deepEqual(fits, { overflow: 0, markInside: true });
+  await screenshot(page, 'hands-4-split-wrap');
+
+  await wrapButton.click();
+  assert.equal(await wrapButton.getAttribute('aria-pressed'), 'false');
+  await page.getByTestId('diff-mode-unified').click();
+  await page.locator('[data-testid="diff"]:not(.wrap)').waitFor();
+  const scrolled = await page.getByTestId('diff').evaluate((diff) => {
+    diff.scrollLeft = 150;
+    const box = diff.getBoundingClientRect();
+    const rows = [...diff.querySelectorAll('[data-testid="diff-line"]')];
+    const row = rows.find((r) => r.textContent.includes('get_registry') && r.classList.contains('add'));
+    const ln = row.querySelector('.ln').getBoundingClientRect();
+    return {
+      scrolled: diff.scrollLeft,
+      wider: diff.scrollWidth > diff.clientWidth,
+      numbersAtLeft: Math.abs(ln.left - box.left - diff.clientLeft) < 1,
+      rowWidths: [...new Set(rows.map((r) => Math.round(r.getBoundingClientRect().width)))].length,
+      rowsSpan: Math.abs(row.getBoundingClientRect().width - diff.scrollWidth) < 1,
+    };
+  });
+  assert.deepEqual(scrolled, { scrolled: 150, wider: true, numbersAtLeft: true, rowWidths: 1, rowsSpan: true });
+  await screenshot(page, 'hands-4-unified-scrolled');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -141,6 +141,8 @@ pub struct Store {
     /// The folder the user brought the project in (`mesher/`, with its '/'), or "": project paths
     /// are relative to the project root; the patch and the zip put this folder back in front.
     pub base: RwSignal<String>,
+    /// Whether the diff wraps long lines: None is the default (on side by side only).
+    pub wrap: RwSignal<Option<bool>>,
     /// Files an upload or a drop brought into a non-empty project, waiting for "Replace / Add".
     pub incoming: RwSignal<Option<crate::components::intake::Incoming>>,
     engine: StoredValue<Engine, LocalStorage>,
@@ -174,6 +176,7 @@ impl Store {
             cursor: RwSignal::new(None),
             base: RwSignal::new(String::new()),
             incoming: RwSignal::new(None),
+            wrap: RwSignal::new(None),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
         };

@@ -23,6 +23,9 @@ pub fn DiffView() -> impl IntoView {
         opened.set(HashSet::new());
     });
 
+    // Long lines wrap (the default side by side, where half a width cuts them) or scroll sideways
+    // (the default otherwise) with the line numbers kept in place.
+    let wrap = move || store.wrap.get().unwrap_or(store.view.get() == View::Split);
     let mode_button = move |mode: View, label: &'static str| {
         view! {
             <button
@@ -136,10 +139,20 @@ pub fn DiffView() -> impl IntoView {
                     {mode_button(View::Unified, "Unified")}
                     {mode_button(View::Split, "Side by side")}
                     {mode_button(View::Project, "Whole project")}
+                    <button
+                        class="mode wrap-toggle"
+                        class:active=wrap
+                        data-testid="diff-wrap"
+                        aria-pressed=move || wrap().to_string()
+                        title="Wrap long lines"
+                        on:click=move |_| store.wrap.set(Some(!wrap()))
+                    >
+                        "Wrap"
+                    </button>
                 </span>
             </h2>
-            <div class="diff" node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
-                {body}
+            <div class="diff" class:wrap=wrap node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
+                <div class="diff-body">{body}</div>
             </div>
         </section>
     }
