@@ -266,3 +266,115 @@ test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, n
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+const active = (page) => page.evaluate(() => document.activeElement?.dataset.testid + ':' + (document.activeElement?.dataset.path ?? ''));
+
+test('keyboard: file rows, replacements, diagnostics and matrix cells take Tab and Enter, with a visible focus', T, async () => {
+  const { page, context, errors } = await openExample();
+  await page.getByTestId('new-file').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await active(page), 'file-row:api/alerts.mpl');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'solid');
+  await page.locator('[data-testid="file-row"][data-path="api/team.mpl"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="file-row"][data-path="api/team.mpl"].selected').waitFor();
+
+  const replacement = page.getByTestId('replacement').filter({ hasText: /^api\/detail\.mpl:/ }).first();
+  await replacement.focus();
+  assert.equal(await active(page), 'replacement:');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="file-row"][data-path="api/detail.mpl"].selected').waitFor();
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'editor', null, { timeout: 10_000 });
+
+  const e0001 = page.getByTestId('report-diagnostic').filter({ hasText: 'error[E0001]' });
+  await e0001.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="file-row"][data-path="api/helpers.mpl"].selected').waitFor();
+
+  await page.getByTestId('tab-simulator').click();
+  const cell = page.locator('[data-testid="sim-matrix-cell"][data-form="node-mode"][data-scenario="late-join"]');
+  await cell.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="sim-matrix-cell"][data-form="node-mode"][data-scenario="late-join"][aria-pressed="true"]').waitFor();
+  assert.equal(await page.getByTestId('sim-scenario').inputValue(), 'late-join');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('delete offers Undo for 10 s; notices stack in a corner, at most 3, without moving the workspace', T, async () => {
+  const { page, context, errors } = await openExample();
+  const layoutTop = () => page.getByTestId('layout').evaluate((el) => el.getBoundingClientRect().top);
+  const top = await layoutTop();
+  const row = (path) => page.locator(`[data-testid="file-row"][data-path="${path}"]`);
+  const del = async (path) => {
+    await row(path).hover();
+    await row(path).getByTestId('delete-file').click();
+    await row(path).waitFor({ state: 'detached' });
+  };
+  await del('api/team.mpl');
+  const notice = page.getByTestId('notice').filter({ hasText: 'Deleted api/team.mpl' });
+  assert.equal(await notice.locator('.notice-text').textContent(), 'Deleted api/team.mpl');
+  await notice.getByTestId('notice-undo').click();
+  await row('api/team.mpl').waitFor();
+  await expectNotice(page, 'Restored api/team.mpl');
+  await page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
+
+  for (const path of ['types/alert.mpl', 'types/event.mpl', 'types/issue.mpl']) await del(path);
+  // Four notices came; the oldest went.
+  assert.deepEqual(await texts(page.locator('[data-testid="notice"] .notice-text')), [
+    'Deleted types/alert.mpl',
+    'Deleted types/event.mpl',
+    'Deleted types/issue.mpl',
+  ]);
+  assert.equal(await layoutTop(), top, 'notices float over the page');
+  const corner = await page.getByTestId('notices').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { right: Math.round(innerWidth - r.right), bottom: Math.round(innerHeight - r.bottom) };
+  });
+  assert.deepEqual(corner, { right: 12, bottom: 12 });
+  await screenshot(page, 'hands-5-notices');
+
+  // The Undo offer ends after 10 s.
+  const t0 = Date.now();
+  await page.getByTestId('notice').filter({ hasText: 'Deleted types/issue.mpl' }).waitFor({ state: 'detached', timeout: 20_000 });
+  const waited = Date.now() - t0;
+  assert.ok(waited > 8_000 && waited < 12_000, `${waited} ms`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('narrow screens: the header fits in 120 px, the toolbar in a menu', T, async () => {
+  const { page, context, errors } = await openExample();
+  await page.setViewportSize({ width: 390, height: 800 });
+  const height = () => page.getByTestId('toolbar').evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok((await height()) <= 120, `${await height()} px`);
+  assert.equal(await page.getByTestId('download-patch').isVisible(), false);
+  await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('download-patch').waitFor();
+  assert.equal(await page.getByTestId('menu-toggle').getAttribute('aria-expanded'), 'true');
+  assert.ok((await height()) <= 120, `${await height()} px with the menu open`);
+  await screenshot(page, 'hands-5-narrow-menu');
+  await page.getByTestId('menu-toggle').click();
+  assert.equal(await page.getByTestId('download-patch').isVisible(), false);
+  await screenshot(page, 'hands-5-narrow');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a link opens on the tab and the simulator step it was copied from', T, async () => {
+  const { page, context, errors } = await openExample();
+  await page.getByTestId('tab-simulator').click();
+  for (let i = 0; i < 3; i++) await page.getByTestId('sim-step').click();
+  const position = await page.getByTestId('sim-position').innerText();
+  assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+  await page.getByTestId('copy-link').click();
+  await page.waitForURL(/#v2\./, { timeout: 10_000 });
+  const fresh = await openPage(env.browser, page.url());
+  await fresh.page.locator('[data-testid="tab-simulator"].active').waitFor();
+  assert.equal(await fresh.page.getByTestId('simulator-pane').isVisible(), true);
+  assert.equal(await fresh.page.getByTestId('sim-position').innerText(), position);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.context.close();
+  await context.close();
+});

@@ -92,9 +92,25 @@ const DEBOUNCE_MS: u32 = 150;
 /// A message for the user (a refused link, a skipped upload, a limit).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
+    /// Unique while the page lives: dismissing or undoing names the notice by it.
+    pub id: u64,
     pub level: Level,
     pub text: String,
+    /// What its Undo button puts back, if it has one.
+    pub undo: Option<Undo>,
 }
+
+/// What a notice's Undo puts back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Undo {
+    /// A deleted file, at its place in the project, selected again if it was.
+    Restore { file: File, index: usize, selected: bool },
+}
+
+/// At most this many notices at once: a new one dismisses the oldest.
+pub const MAX_NOTICES: usize = 3;
+/// How long a Delete can be undone.
+pub const UNDO_MS: u32 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -143,6 +159,7 @@ pub struct Store {
     pub base: RwSignal<String>,
     /// Whether the diff wraps long lines: None is the default (on side by side only).
     pub wrap: RwSignal<Option<bool>>,
+    next_notice: StoredValue<u64>,
     /// Files an upload or a drop brought into a non-empty project, waiting for "Replace / Add".
     pub incoming: RwSignal<Option<crate::components::intake::Incoming>>,
     engine: StoredValue<Engine, LocalStorage>,
@@ -177,6 +194,7 @@ impl Store {
             base: RwSignal::new(String::new()),
             incoming: RwSignal::new(None),
             wrap: RwSignal::new(None),
+            next_notice: StoredValue::new(0),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
         };
@@ -274,12 +292,43 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a file at once; a notice offers Undo for `UNDO_MS`.
     pub fn delete_file(&self, path: &str) {
-        self.files.update(|f| f.retain(|f| f.path != path));
-        if self.selected.get_untracked().as_deref() == Some(path) {
+        let Some(index) = self.files.with_untracked(|f| f.iter().position(|f| f.path == path)) else { return };
+        let mut removed = None;
+        self.files.update(|f| removed = Some(f.remove(index)));
+        let selected = self.selected.get_untracked().as_deref() == Some(path);
+        if selected {
             self.selected.set(self.files.with_untracked(|f| f.first().map(|f| f.path.clone())));
         }
         self.rerun();
+        let file = removed.expect("the file was there");
+        let undo = Undo::Restore { file, index, selected };
+        let id = self.push_notice(Level::Info, format!("Deleted {path}"), Some(undo));
+        let store = *self;
+        Timeout::new(UNDO_MS, move || store.dismiss(id)).forget();
+    }
+
+    /// Puts back what notice `id` can undo (unless its path was taken since), then dismisses it.
+    pub fn undo(&self, id: u64) {
+        let undo = self.notices.with_untracked(|n| n.iter().find(|n| n.id == id).and_then(|n| n.undo.clone()));
+        self.dismiss(id);
+        let Some(Undo::Restore { file, index, selected }) = undo else { return };
+        if self.files.with_untracked(|f| f.iter().any(|f| f.path == file.path)) {
+            self.notify(Level::Warning, format!("Cannot restore {}: the path is taken", file.path));
+            return;
+        }
+        let path = file.path.clone();
+        self.files.update(|f| f.insert(index.min(f.len()), file));
+        if selected || self.selected.get_untracked().is_none() {
+            self.selected.set(Some(path.clone()));
+        }
+        self.rerun();
+        self.notify(Level::Info, format!("Restored {path}"));
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|n| n.retain(|n| n.id != id));
     }
 
     /// Shows a place: selects its file and asks the editor and diff to reveal the range.
@@ -301,7 +350,19 @@ impl Store {
     }
 
     pub fn notify(&self, level: Level, text: impl Into<String>) {
-        self.notices.update(|n| n.push(Notice { level, text: text.into() }));
+        self.push_notice(level, text.into(), None);
+    }
+
+    /// Adds a notice (the oldest goes when there are `MAX_NOTICES`); returns its id.
+    fn push_notice(&self, level: Level, text: String, undo: Option<Undo>) -> u64 {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| {
+            n.push(Notice { id, level, text, undo });
+            let extra = n.len().saturating_sub(MAX_NOTICES);
+            n.drain(..extra);
+        });
+        id
     }
 
     /// Everything a permalink or a bundle holds.

@@ -68,7 +68,7 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
     };
     let select = {
         let path = path.clone();
-        move |_| {
+        move |_: ()| {
             store.selected.set(Some(path.clone()));
             store.focus.set(None);
         }
@@ -102,7 +102,14 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
             class:created=created
             data-testid="file-row"
             data-path=path.clone()
-            on:click=select
+            tabindex="0"
+            on:click={let select = select.clone(); move |_| select(())}
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Enter" && ev.target() == ev.current_target() {
+                    ev.prevent_default();
+                    select(());
+                }
+            }
         >
             <span class="path" title=path.clone()>{path.clone()}</span>
             <span class="badges">

@@ -14,6 +14,15 @@ pub fn Report() -> impl IntoView {
     let goto = move |path: String, start: usize, end: usize, after: bool| {
         move |_| store.show(Focus { path: path.clone(), start, end, after })
     };
+    // The same from the keyboard: Enter on a focused item.
+    let enter = move |path: String, start: usize, end: usize, after: bool| {
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                store.show(Focus { path: path.clone(), start, end, after });
+            }
+        }
+    };
     let body = move || {
         let analysis = store.analysis.get();
         let Some(outcome) = &analysis.outcome else {
@@ -42,8 +51,9 @@ pub fn Report() -> impl IntoView {
                             r.function.as_deref().unwrap_or("(top level)")
                         );
                         view! {
-                            <li class="replacement link" data-testid="replacement"
-                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)>
+                            <li class="replacement link" data-testid="replacement" tabindex="0"
+                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)
+                                on:keydown=enter(f.path.clone(), r.start_byte, r.end_byte, false)>
                                 {label}
                             </li>
                         }
@@ -70,7 +80,9 @@ pub fn Report() -> impl IntoView {
             .flat_map(|f| f.skipped.iter().map(move |s| (f, s)))
             .map(|(f, s)| {
                 view! {
-                    <li class="skip-item link" data-testid="skipped" on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)>
+                    <li class="skip-item link" data-testid="skipped" tabindex="0"
+                        on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)
+                        on:keydown=enter(f.path.clone(), s.start_byte, s.end_byte, false)>
                         {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
                     </li>
                 }
@@ -87,8 +99,9 @@ pub fn Report() -> impl IntoView {
                     Severity::Info => "info",
                 };
                 view! {
-                    <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic"
-                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)>
+                    <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic" tabindex="0"
+                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)
+                        on:keydown=enter(d.path.clone(), d.start_byte, d.end_byte, true)>
                         {format!("{}:{}:{} {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)}
                     </li>
                 }
