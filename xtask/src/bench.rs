@@ -1,12 +1,29 @@
 //! `cargo xtask bench [NAME..]`: builds the benchmark binary with optimisations and runs it.
+//! `page` is different: it drives the release build in dist/ (`cargo xtask test page` first) in
+//! headless Chromium with `tests/bench/page.mjs` and prints the page's latencies.
 
-use crate::run::{cmd, status, Result};
+use crate::run::{cmd, root, status, Result};
 
 pub fn run(args: &[String]) -> Result {
-    let mut c = cmd(
-        "cargo",
-        &["run", "--quiet", "--profile", "bench", "-p", "xtask", "--features", "bench", "--bin", "bench", "--"],
-    );
-    c.args(args);
-    status(&mut c)
+    let page = args.iter().any(|a| a == "page");
+    let native: Vec<&String> = args.iter().filter(|a| *a != "page").collect();
+    if !page || !native.is_empty() {
+        let mut c = cmd(
+            "cargo",
+            &["run", "--quiet", "--profile", "bench", "-p", "xtask", "--features", "bench", "--bin", "bench", "--"],
+        );
+        c.args(native);
+        status(&mut c)?;
+    }
+    if page {
+        let dist = root().join("dist");
+        if !dist.join("index.html").exists() {
+            return Err(format!("{}: no release build; run `cargo xtask test page` first", dist.display()));
+        }
+        crate::ensure::apt(&["chromium", "node", "npm"])?;
+        crate::ensure::node_modules()?;
+        println!("page: headless Chromium against {} (tests/bench/page.mjs)", dist.display());
+        status(cmd("node", &["tests/bench/page.mjs"]).env("DIST_DIR", &dist))?;
+    }
+    Ok(())
 }

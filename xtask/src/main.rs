@@ -17,7 +17,8 @@ tasks:
   dist [DIR]     the release page as a static folder (pre-compressed, host header files)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
-  bench [NAME..] native benchmarks (parse throughput in MB/s)
+  bench [NAME..] native benchmarks (parse throughput in MB/s); `page`: the release page's
+                 latencies in headless Chromium (keypress → diff, load, example → report)
   fuzz [TARGET] [SECONDS]
                  mutation fuzzing of the engine's entry points (all targets, 60 s each
                  by default; targets: parse rewrite permalink bundle scenario simulate config)";
