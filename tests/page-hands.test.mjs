@@ -49,6 +49,8 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   await setEditor(page, `text.replace(${JSON.stringify(TYPO_AFTER)}, ${JSON.stringify(TYPO_AFTER + '\nfn oops(\n')})`);
   const note = page.getByTestId('diff').getByTestId('stale-note');
   await note.waitFor();
+  // The report and the file badges follow once typing pauses.
+  await page.getByTestId('report-stale').waitFor();
   const diagnostics = await texts(page.getByTestId('diagnostic'));
   assert.deepEqual(diagnostics, ['13:1 unexpected `fn`', '13:56 missing `)`']);
   assert.equal(await note.textContent(), 'showing the last version without syntax errors (error at 13:1)');
@@ -88,7 +90,7 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   // Fixed: the live rewrite is back and the marks go.
   await setEditor(page, `text.replace('fn oops(\\n', 'fn oops() do\\nend\\n')`);
   await note.waitFor({ state: 'detached' });
-  assert.equal(await page.getByTestId('report-stale').count(), 0);
+  await page.getByTestId('report-stale').waitFor({ state: 'detached' });
   assert.equal(await marks.count(), 0);
   assert.equal(await row.getByTestId('badge-replacements').textContent(), '1');
   assert.deepEqual(errors, []);

@@ -309,6 +309,45 @@ pub fn error_marks_html(text: &str, errors: &[mesh_rewrite::parse::SyntaxError])
     out
 }
 
+/// `highlight_html` line by line (a span across lines is cut at each newline), so the editor's
+/// layer can keep the DOM of every line an edit did not touch. An empty line is one space (a line
+/// box needs content); a text ending in a newline ends with such a line, as the textarea does.
+pub fn highlight_lines(text: &str, spans: &[Span]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut first = 0;
+    let mut start = 0;
+    loop {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let mut out = String::new();
+        let mut at = start;
+        while first < spans.len() && spans[first].range.end <= start {
+            first += 1;
+        }
+        for s in spans[first..].iter().take_while(|s| s.range.start < end) {
+            let (a, b) = (s.range.start.max(start), s.range.end.min(end));
+            if a < at || a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                continue;
+            }
+            escape_into(&mut out, &text[at..a]);
+            out.push_str("<span class=\"hl-");
+            out.push_str(&s.class.replace('.', "-"));
+            out.push_str("\">");
+            escape_into(&mut out, &text[a..b]);
+            out.push_str("</span>");
+            at = b;
+        }
+        escape_into(&mut out, &text[at..end]);
+        if out.is_empty() {
+            out.push(' ');
+        }
+        lines.push(out);
+        if end == text.len() {
+            return lines;
+        }
+        start = end + 1;
+    }
+}
+
 /// A diff line's text as HTML: its changed byte ranges in `<mark>`, and inside and around them
 /// the highlight spans (line-relative) as `<span class="hl-…">`, split at the marks' edges.
 pub fn diff_line_html(text: &str, changed: &[(usize, usize)], spans: &[Span]) -> String {
@@ -548,6 +587,21 @@ mod tests {
     fn highlight_html_escapes_and_names_classes() {
         let spans = [Span { range: 0..2, class: "function.call" }];
         assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn highlight_lines_cut_spans_at_newlines() {
+        let s = |a, b, class| Span { range: a..b, class };
+        assert_eq!(
+            highlight_lines("let a\n\"x\ny\"\n", &[s(0, 3, "keyword"), s(6, 11, "string")]),
+            vec![
+                "<span class=\"hl-keyword\">let</span> a".to_owned(),
+                "<span class=\"hl-string\">\"x</span>".to_owned(),
+                "<span class=\"hl-string\">y\"</span>".to_owned(),
+                " ".to_owned(),
+            ]
+        );
+        assert_eq!(highlight_lines("", &[]), vec![" ".to_owned()]);
     }
 
     #[test]

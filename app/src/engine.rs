@@ -314,7 +314,7 @@ fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
 }
 
 /// Milliseconds from a monotonic clock.
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
         web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())

@@ -86,8 +86,13 @@ impl Tab {
     }
 }
 
-/// How long typing must pause before the engine re-runs.
+/// How long typing must pause before the engine re-runs when runs are slow (a big project on a
+/// slow machine); see `Store::rerun_soon`.
 const DEBOUNCE_MS: u32 = 150;
+/// How long typing pauses before the report, the file badges and the syntax tree follow it.
+const SETTLE_MS: u32 = 250;
+/// A run (engine and re-render) faster than this is not debounced at all.
+const FAST_RUN_MS: f64 = 40.0;
 
 /// A message for the user (a refused link, a skipped upload, a limit).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +153,10 @@ pub struct Store {
     pub dark: RwSignal<Option<bool>>,
     /// The latest result of the engine over `files` and `rule`.
     pub analysis: RwSignal<Arc<Analysis>>,
+    /// `analysis` for the panels typing does not wait for (report, file badges, syntax tree): the
+    /// same, but while typing it follows only once typing pauses for `SETTLE_MS`, so a keystroke
+    /// re-renders the editor and the diff alone.
+    pub settled: RwSignal<Arc<Analysis>>,
     /// The analysis's verdict, changing only when the verdict does (not on every run).
     pub verdict: Memo<Option<Arc<Verdict>>>,
     /// The region a narrow screen shows; `Tab::Simulator` also swaps the middle column on wide ones.
@@ -160,11 +169,17 @@ pub struct Store {
     /// Whether the diff wraps long lines: None is the default (on side by side only).
     pub wrap: RwSignal<Option<bool>>,
     next_notice: StoredValue<u64>,
+    /// What the last run cost, the engine and the re-render after it (ms).
+    last_cost: StoredValue<f64>,
     /// Files an upload or a drop brought into a non-empty project, waiting for "Replace / Add".
     pub incoming: RwSignal<Option<crate::components::intake::Incoming>>,
     engine: StoredValue<Engine, LocalStorage>,
     /// The pending debounced re-run; replacing it cancels the previous one.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
+    /// The pending update of `settled`; replacing it cancels the previous one.
+    settling: StoredValue<Option<Timeout>, LocalStorage>,
+    /// Whether the run under way comes from typing (then `settled` waits).
+    typing: StoredValue<bool>,
 }
 
 pub fn use_store() -> Store {
@@ -188,6 +203,7 @@ impl Store {
             focus: RwSignal::new(None),
             dark: RwSignal::new(None),
             analysis,
+            settled: RwSignal::new(Arc::new(Analysis::default())),
             verdict: Memo::new(move |_| analysis.with(|a| a.verdict.clone())),
             tab: RwSignal::new(Tab::default()),
             cursor: RwSignal::new(None),
@@ -195,8 +211,11 @@ impl Store {
             incoming: RwSignal::new(None),
             wrap: RwSignal::new(None),
             next_notice: StoredValue::new(0),
+            last_cost: StoredValue::new(0.0),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
+            settling: StoredValue::new_local(None),
+            typing: StoredValue::new(false),
         };
         provide_context(store);
         store
@@ -206,10 +225,22 @@ impl Store {
     pub fn rerun(&self) {
         // A pending debounced run is now redundant.
         self.pending.set_value(None);
+        let start = crate::engine::now();
         let files = self.files.get_untracked();
         let rule = self.rule.get_untracked();
         let analysis = self.engine.try_update_value(|engine| engine.run(&files, &rule)).unwrap_or_default();
-        self.analysis.set(Arc::new(analysis));
+        let analysis = Arc::new(analysis);
+        self.analysis.set(analysis.clone());
+        let settled = self.settled;
+        if std::mem::take(&mut *self.typing.write_value()) {
+            self.settling.set_value(Some(Timeout::new(SETTLE_MS, move || settled.set(analysis))));
+        } else {
+            self.settling.set_value(None);
+            settled.set(analysis);
+        }
+        // The panels re-render in effects queued by that; a timer runs after them.
+        let cost = self.last_cost;
+        Timeout::new(0, move || cost.set_value(crate::engine::now() - start)).forget();
     }
 
     /// Switches the helper the rewrite inserts (options, verdict, simulator, downloads) and re-runs.
@@ -220,10 +251,15 @@ impl Store {
         }
     }
 
-    /// Re-runs once typing pauses for `DEBOUNCE_MS`.
+    /// Re-runs soon: at once (after the events already queued) when the last run was fast, else
+    /// once typing pauses for about as long as a run takes, at most `DEBOUNCE_MS`.
     pub fn rerun_soon(&self) {
         let store = *self;
-        self.pending.set_value(Some(Timeout::new(DEBOUNCE_MS, move || store.rerun())));
+        let delay = debounce(self.last_cost.get_value());
+        self.pending.set_value(Some(Timeout::new(delay, move || {
+            store.typing.set_value(true);
+            store.rerun();
+        })));
     }
 
     /// A user edit of one file: stored at once, analysed after the debounce.
@@ -393,6 +429,15 @@ impl Store {
     }
 }
 
+/// The pause before a re-run, from what the last run cost: none when it was fast.
+fn debounce(last_cost_ms: f64) -> u32 {
+    if last_cost_ms < FAST_RUN_MS {
+        0
+    } else {
+        (last_cost_ms as u32).min(DEBOUNCE_MS)
+    }
+}
+
 /// The permalink's `view` field: the diff mode, then what else the page restores without a change
 /// of the wire format: `split;tab=diff;base=mesher/` (the tab when not the default, the folder the
 /// project was brought in when any; `base` last, it runs to the end).
@@ -429,6 +474,13 @@ pub fn parse_view_string(s: &str) -> (View, Option<Tab>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typing_is_debounced_only_when_runs_are_slow() {
+        assert_eq!(debounce(3.0), 0);
+        assert_eq!(debounce(60.0), 60);
+        assert_eq!(debounce(900.0), DEBOUNCE_MS);
+    }
 
     #[test]
     fn the_view_string_carries_tab_and_base() {

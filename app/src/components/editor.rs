@@ -3,7 +3,7 @@
 //! Each input is stored at once and analysed after a short pause (`Store::edit`); until then
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
-use crate::analysis::{byte_to_utf16, derive_name, error_marks_html, highlight_html, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
+use crate::analysis::{byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
 use crate::state::{use_store, File};
 use leptos::html;
 use leptos::prelude::*;
@@ -24,13 +24,16 @@ pub fn Editor() -> impl IntoView {
         store.analysis.track();
         store.highlight(&store.selected.get()?)
     });
-    let layer_html = move || {
-        text.with(|t| match highlighted.get() {
-            Some((source, spans)) if source == *t => highlight_html(t, &spans),
-            Some((source, spans)) => highlight_html(t, &shift_spans(&source, t, &spans)),
-            None => highlight_html(t, &[]),
-        })
-    };
+    // Line by line, keyed by number and HTML: a keystroke re-creates its own line only (a new
+    // line, the lines after it).
+    let layer_lines = Memo::new(move |_| {
+        let lines = text.with(|t| match highlighted.get() {
+            Some((source, spans)) if source == *t => highlight_lines(t, &spans),
+            Some((source, spans)) => highlight_lines(t, &shift_spans(&source, t, &spans)),
+            None => highlight_lines(t, &[]),
+        });
+        lines.into_iter().enumerate().collect::<Vec<_>>()
+    });
     // Syntax errors of the last run, underlined in place while the text is the one it parsed.
     let marks_html = move || {
         let path = store.selected.get()?;
@@ -123,7 +126,11 @@ pub fn Editor() -> impl IntoView {
         <div class="editor-wrap">
             <div class="gutter" node_ref=gutter aria-hidden="true">{numbers}</div>
             <div class="code">
-                <pre class="hl-layer" node_ref=layer aria-hidden="true" inner_html=layer_html></pre>
+                <pre class="hl-layer" node_ref=layer aria-hidden="true">
+                    <For each=move || layer_lines.get() key=|line| line.clone() let:line>
+                        <div class="hl-line" inner_html=line.1></div>
+                    </For>
+                </pre>
                 <pre class="err-layer" node_ref=marks aria-hidden="true" inner_html=move || marks_html().unwrap_or_default()></pre>
                 <textarea
                     class="editor"

@@ -12,7 +12,7 @@ pub fn FileTree() -> impl IntoView {
     // Sorted by path, whatever order files came in; files the rewrite creates are listed too.
     let rows = Memo::new(move |_| {
         let mut paths: Vec<String> = store.files.with(|f| f.iter().map(|f| f.path.clone()).collect());
-        let analysis = store.analysis.get();
+        let analysis = store.settled.get();
         if let Some(outcome) = &analysis.outcome {
             paths.extend(outcome.files.iter().filter(|f| f.original.is_none()).map(|f| f.path.clone()));
         }

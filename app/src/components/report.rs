@@ -24,7 +24,7 @@ pub fn Report() -> impl IntoView {
         }
     };
     let body = move || {
-        let analysis = store.analysis.get();
+        let analysis = store.settled.get();
         let Some(outcome) = &analysis.outcome else {
             return view! { <p class="muted">"Open or write some Mesh code to see what the rewrite does."</p> }.into_any();
         };
