@@ -92,7 +92,7 @@ const DEBOUNCE_MS: u32 = 150;
 /// How long typing pauses before the report, the file badges and the syntax tree follow it.
 const SETTLE_MS: u32 = 250;
 /// A run (engine and re-render) faster than this is not debounced at all.
-const FAST_RUN_MS: f64 = 40.0;
+const FAST_RUN_MS: f64 = 100.0;
 
 /// A message for the user (a refused link, a skipped upload, a limit).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,7 +252,7 @@ impl Store {
     }
 
     /// Re-runs soon: at once (after the events already queued) when the last run was fast, else
-    /// once typing pauses for about as long as a run takes, at most `DEBOUNCE_MS`.
+    /// once typing pauses for half as long as a run took, at most `DEBOUNCE_MS`.
     pub fn rerun_soon(&self) {
         let store = *self;
         let delay = debounce(self.last_cost.get_value());
@@ -434,7 +434,7 @@ fn debounce(last_cost_ms: f64) -> u32 {
     if last_cost_ms < FAST_RUN_MS {
         0
     } else {
-        (last_cost_ms as u32).min(DEBOUNCE_MS)
+        ((last_cost_ms / 2.0) as u32).min(DEBOUNCE_MS)
     }
 }
 
@@ -478,7 +478,8 @@ mod tests {
     #[test]
     fn typing_is_debounced_only_when_runs_are_slow() {
         assert_eq!(debounce(3.0), 0);
-        assert_eq!(debounce(60.0), 60);
+        assert_eq!(debounce(60.0), 0);
+        assert_eq!(debounce(160.0), 80);
         assert_eq!(debounce(900.0), DEBOUNCE_MS);
     }
 
