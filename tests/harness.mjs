@@ -85,7 +85,8 @@ export async function openPage(browser, url, contextOptions = {}) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   await page.goto(url);
-  await page.getByTestId('editor').waitFor();
+  // Attached, not visible: a link may open on the simulator tab, which hides the editor.
+  await page.getByTestId('editor').waitFor({ state: 'attached' });
   return { page, context, requests, errors };
 }
 

@@ -63,7 +63,8 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
     'latin1.mpl — not valid UTF-8',
     'logo.png — not a .mpl file',
   ]);
-  assert.deepEqual(await filePaths(page), ['main.mpl']);
+  // The helper file the rewrite creates is listed too (badge `new`).
+  assert.deepEqual(await filePaths(page), ['api/helpers.mpl', 'main.mpl']);
   assert.equal(await page.getByTestId('editor').inputValue(), CALLER);
 
   // A second upload adds; the same path is replaced, and the page says so.
@@ -71,6 +72,8 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
     { name: 'main.mpl', mimeType: 'text/plain', buffer: Buffer.from('fn main() do\n  1\nend\n') },
     { name: 'other.mpl', mimeType: 'text/plain', buffer: Buffer.from('fn other() do\n  2\nend\n') },
   ]);
+  // The project has files: the page asks; adding is the default here (not the untouched example).
+  await page.getByTestId('bring-add').click();
   await expectNotice(page, 'Added 1 file; replaced 1 with the uploaded version: main.mpl');
   assert.deepEqual(await filePaths(page), ['main.mpl', 'other.mpl']);
   assert.equal(await page.getByTestId('editor').inputValue(), 'fn main() do\n  1\nend\n');
@@ -162,9 +165,10 @@ test('dropping files or a zip anywhere on the page brings them in', async () => 
 
   await dragOver([{ name: 'z.zip', bytes: zip }]);
   await page.evaluate(() => window.__drop());
+  await page.getByTestId('bring-add').click();
   await expectNotice(page, 'Added 1 file');
   // A zip's paths are relative to its common folder, but a folder the rule uses (api/) stays.
-  assert.deepEqual(await filePaths(page), ['api/team.mpl', 'main.mpl']);
+  assert.deepEqual(await filePaths(page), ['api/helpers.mpl', 'api/team.mpl', 'main.mpl']);
   await page.getByTestId('badge-replacements').first().waitFor();
   await screenshot(page, 'bring-6-drop');
   assertOwnOrigin(requests, errors);

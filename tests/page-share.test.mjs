@@ -90,7 +90,9 @@ test('a v1 link made before v2 links still opens as it was made', async () => {
   const { page, context, requests, errors } = await openPage(env.browser, `${env.server.url}#${link}`);
   await page.locator('[data-testid=file-row]').nth(2).waitFor();
   const rows = await page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path));
-  assert.deepEqual(rows, meshFiles().slice(0, 3));
+  // The link's 3 files, and the helper file the rewrite creates (listed with a `new` badge).
+  assert.deepEqual(rows, [...meshFiles().slice(0, 3), 'api/helpers.mpl']);
+  assert.equal(await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"].created').count(), 1);
   assert.equal(await page.getByTestId('opt-form-node-mode').isChecked(), true);
   assert.equal(await page.locator('[data-testid^=diff-mode-].active').getAttribute('data-testid'), 'diff-mode-split');
   assertOwnOrigin(requests, errors);

@@ -46,6 +46,8 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
   await editor.fill('fn main() do\n  foo(\n');
   await page.getByTestId('diagnostic').first().waitFor();
   assert.deepEqual(await texts(page.getByTestId('diagnostic')), EXPECTED_BROKEN);
+  // The tree follows once typing pauses (250 ms): ERROR/MISSING nodes are marked.
+  await tree.locator('.error, .missing').first().waitFor();
   assert.ok((await tree.locator('.error, .missing').count()) >= 1, 'ERROR/MISSING nodes are marked');
   await screenshot(page, 'shell-3-error');
 

@@ -10,6 +10,32 @@ use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
 
+/// A name for code pasted or typed into an empty page: its first function's (`handle_x.mpl`),
+/// else `scratch.mpl`.
+pub fn derive_name(text: &str) -> String {
+    let name = text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("pub ").unwrap_or(line.trim_start());
+        let rest = rest.strip_prefix("fn ")?.trim_start();
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    });
+    format!("{}.mpl", name.as_deref().unwrap_or("scratch"))
+}
+
+/// Where to run `git apply` with the downloaded patch: its paths start with the folder the
+/// user brought (`base`, e.g. `mesher/`), or are the project's own.
+pub fn apply_hint(base: &str) -> String {
+    match base.split('/').next().filter(|first| !first.is_empty()) {
+        Some(first) => format!("Run git apply on the patch from the folder that contains {first}/"),
+        None => "Run git apply on the patch from the project's root folder".to_owned(),
+    }
+}
+
+/// The line the diff and report show above a file that does not parse now but did before.
+pub fn stale_note((line, column): (usize, usize)) -> String {
+    format!("showing the last version without syntax errors (error at {line}:{column})")
+}
+
 /// What the file tree shows next to a file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Badges {
@@ -18,6 +44,8 @@ pub struct Badges {
     pub errors: usize,
     /// Lookups kept as they are (excluded file, comment, syntax error…).
     pub skipped: usize,
+    /// Created by the rewrite (the helper file when the project has none).
+    pub created: bool,
 }
 
 pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
@@ -29,6 +57,7 @@ pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
         replacements: report.map_or(0, |r| r.replacements.len()),
         errors,
         skipped: report.map_or(0, |r| r.skipped.len()),
+        created: outcome.files.iter().any(|f| f.path == path && f.original.is_none()),
     }
 }
 
@@ -241,6 +270,82 @@ pub fn highlight_html(text: &str, spans: &[Span]) -> String {
     // A trailing newline needs a character after it, or the layer is a line shorter than the textarea.
     out.push(' ');
     out
+}
+
+/// The editor's error layer: the text (drawn transparent) with each syntax error's range in a
+/// `<span class="syntax-mark">` (underlined) titled `LINE:COL message`. An empty range (a missing
+/// token) marks the character after it, or a space at the end of its line.
+pub fn error_marks_html(text: &str, errors: &[mesh_rewrite::parse::SyntaxError]) -> String {
+    let mut out = String::with_capacity(text.len() + errors.len() * 64);
+    let mut at = 0;
+    for e in errors {
+        let start = e.start_byte;
+        if start < at || start > text.len() || !text.is_char_boundary(start) {
+            continue;
+        }
+        let mut end = e.end_byte.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == start {
+            end = text[start..].chars().next().filter(|c| *c != '\n').map_or(start, |c| start + c.len_utf8());
+        }
+        escape_into(&mut out, &text[at..start]);
+        out.push_str("<span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"");
+        let mut message = String::new();
+        escape_into(&mut message, &format!("{}:{} {}", e.line, e.column, e.message));
+        out.push_str(&message.replace('"', "&quot;"));
+        out.push_str("\">");
+        if end == start {
+            out.push(' ');
+        } else {
+            escape_into(&mut out, &text[start..end]);
+        }
+        out.push_str("</span>");
+        at = end;
+    }
+    escape_into(&mut out, &text[at..]);
+    out.push(' ');
+    out
+}
+
+/// `highlight_html` line by line (a span across lines is cut at each newline), so the editor's
+/// layer can keep the DOM of every line an edit did not touch. An empty line is one space (a line
+/// box needs content); a text ending in a newline ends with such a line, as the textarea does.
+pub fn highlight_lines(text: &str, spans: &[Span]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut first = 0;
+    let mut start = 0;
+    loop {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let mut out = String::new();
+        let mut at = start;
+        while first < spans.len() && spans[first].range.end <= start {
+            first += 1;
+        }
+        for s in spans[first..].iter().take_while(|s| s.range.start < end) {
+            let (a, b) = (s.range.start.max(start), s.range.end.min(end));
+            if a < at || a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                continue;
+            }
+            escape_into(&mut out, &text[at..a]);
+            out.push_str("<span class=\"hl-");
+            out.push_str(&s.class.replace('.', "-"));
+            out.push_str("\">");
+            escape_into(&mut out, &text[a..b]);
+            out.push_str("</span>");
+            at = b;
+        }
+        escape_into(&mut out, &text[at..end]);
+        if out.is_empty() {
+            out.push(' ');
+        }
+        lines.push(out);
+        if end == text.len() {
+            return lines;
+        }
+        start = end + 1;
+    }
 }
 
 /// A diff line's text as HTML: its changed byte ranges in `<mark>`, and inside and around them
@@ -482,6 +587,45 @@ mod tests {
     fn highlight_html_escapes_and_names_classes() {
         let spans = [Span { range: 0..2, class: "function.call" }];
         assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
+    }
+
+    #[test]
+    fn highlight_lines_cut_spans_at_newlines() {
+        let s = |a, b, class| Span { range: a..b, class };
+        assert_eq!(
+            highlight_lines("let a\n\"x\ny\"\n", &[s(0, 3, "keyword"), s(6, 11, "string")]),
+            vec![
+                "<span class=\"hl-keyword\">let</span> a".to_owned(),
+                "<span class=\"hl-string\">\"x</span>".to_owned(),
+                "<span class=\"hl-string\">y\"</span>".to_owned(),
+                " ".to_owned(),
+            ]
+        );
+        assert_eq!(highlight_lines("", &[]), vec![" ".to_owned()]);
+    }
+
+    #[test]
+    fn pasted_code_is_named_after_its_first_function() {
+        assert_eq!(derive_name("# note\npub fn handle_alerts(r) do\nend\nfn b() do end"), "handle_alerts.mpl");
+        assert_eq!(derive_name("fn main() do\n  1\nend\n"), "main.mpl");
+        assert_eq!(derive_name("let x = 1\n"), "scratch.mpl");
+        assert_eq!(derive_name("f"), "scratch.mpl");
+    }
+
+    #[test]
+    fn error_marks_wrap_each_error_and_fill_empty_ones() {
+        let e = |start, end, message: &str| mesh_rewrite::parse::SyntaxError {
+            line: 1,
+            column: start + 1,
+            start_byte: start,
+            end_byte: end,
+            message: message.into(),
+        };
+        assert_eq!(
+            error_marks_html("a <b\nc", &[e(2, 4, "unexpected `<b`"), e(4, 4, "missing `end`")]),
+            "a <span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"1:3 unexpected `&lt;b`\">&lt;b</span>\
+             <span class=\"syntax-mark\" data-testid=\"syntax-mark\" data-message=\"1:5 missing `end`\"> </span>\nc "
+        );
     }
 
     #[test]

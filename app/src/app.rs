@@ -16,9 +16,19 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let store = Store::provide();
     let tab = move || store.tab.get().as_str();
+    let menu = RwSignal::new(false);
     view! {
-        <header class="top" data-testid="toolbar">
+        <header class="top" class:menu-open=move || menu.get() data-testid="toolbar">
             <h1>"Mesh Rewrite Playground"</h1>
+            // Narrow screens fold the toolbar into this menu, so the header stays two short rows.
+            <button
+                class="menu-toggle"
+                data-testid="menu-toggle"
+                aria-expanded=move || menu.get().to_string()
+                on:click=move |_| menu.update(|m| *m = !*m)
+            >
+                "☰ Menu"
+            </button>
             <Toolbar />
             <Tabs />
         </header>

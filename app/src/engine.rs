@@ -8,9 +8,9 @@ use mesh_rewrite::diff::{Hunk, LineKind};
 use mesh_rewrite::highlight::{Highlighter, Span};
 use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
-use mesh_rewrite::rewrite::{assemble, rewrite_parsed, FileRewrite, Outcome};
+use mesh_rewrite::rewrite::{assemble, rewrite_file, rewrite_parsed, FileRewrite, Outcome};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Milliseconds spent in each stage of the last run.
@@ -36,6 +36,9 @@ pub struct Analysis {
     pub hunks: HashMap<String, Vec<Hunk>>,
     /// Highlight spans per line of each changed file, for the diff rows, by path.
     pub line_spans: HashMap<String, Arc<LineSpans>>,
+    /// Files that do not parse now but did before: the rewrite, report and diff show their last
+    /// version without syntax errors. By path: (line, column) of the first syntax error now.
+    pub stale: BTreeMap<String, (usize, usize)>,
     pub timings: Timings,
 }
 
@@ -97,6 +100,9 @@ pub struct Engine {
     highlighter: Option<Highlighter>,
     /// Highlight spans of each input file's current text, shared by the editor and the diff.
     input_spans: HashMap<String, (String, Arc<Vec<Span>>)>,
+    /// The last text of each file that parsed without syntax errors, and its rewrite under the
+    /// current rule (made again from the text when the rule changed).
+    last_good: HashMap<String, (String, Option<FileRewrite>)>,
 }
 
 impl Engine {
@@ -129,9 +135,11 @@ impl Engine {
         let per_file = per_file_rule(rule);
         if self.rule.as_ref() != Some(&per_file) {
             self.rewrites.clear();
+            self.last_good.values_mut().for_each(|(_, rewrite)| *rewrite = None);
             self.rule = Some(per_file);
         }
         self.docs.retain(|path, _| files.iter().any(|f| &f.path == path));
+        self.last_good.retain(|path, _| files.iter().any(|f| &f.path == path));
         self.input_spans.retain(|path, _| files.iter().any(|f| &f.path == path));
         self.rewrites.retain(|path, _| files.iter().any(|f| &f.path == path));
 
@@ -154,13 +162,32 @@ impl Engine {
             self.rewrites.insert(path, rewritten);
             self.work.rewrites += 1;
         }
-        let mut outcome = (!files.is_empty())
-            .then(|| assemble(files.iter().map(|f| self.rewrites[&f.path].clone()).collect(), rule));
+        // A file with syntax errors that parsed before stands in the rewrite as it was then.
+        let mut stale = BTreeMap::new();
+        let mut used = Vec::with_capacity(files.len());
+        for f in files {
+            let errors = &errors[&f.path];
+            if errors.is_empty() {
+                let rewrite = self.rewrites[&f.path].clone();
+                let known = self.last_good.get(&f.path).is_some_and(|(t, r)| r.is_some() && *t == f.text);
+                if !known {
+                    self.last_good.insert(f.path.clone(), (f.text.clone(), Some(rewrite.clone())));
+                }
+                used.push(rewrite);
+            } else if let Some((text, rewrite)) = self.last_good.get_mut(&f.path) {
+                let rewrite = rewrite.get_or_insert_with(|| rewrite_file(&f.path, text, rule));
+                stale.insert(f.path.clone(), (errors[0].line, errors[0].column));
+                used.push(rewrite.clone());
+            } else {
+                used.push(self.rewrites[&f.path].clone());
+            }
+        }
+        let mut outcome = (!files.is_empty()).then(|| assemble(used.clone(), rule));
         timings.rewrite = now() - start;
 
         let start = now();
         let verdict = outcome.as_mut().map(|outcome| {
-            let verdict = self.verdict(files, rule, outcome);
+            let verdict = self.verdict(&used, rule, outcome);
             annotate(&mut outcome.report, &verdict);
             verdict
         });
@@ -209,22 +236,25 @@ impl Engine {
             line_spans.insert(file.path.clone(), entry.spans.clone());
         }
         timings.diff = now() - start;
-        Analysis { outcome, verdict, errors, hunks, line_spans, timings }
+        Analysis { outcome, verdict, errors, hunks, line_spans, stale, timings }
     }
 
     /// The verdict for the project as just assembled: reused while its inputs are the same, with
     /// only `current` following the rule's form.
-    fn verdict(&mut self, files: &[File], rule: &Rule, outcome: &Outcome) -> Arc<Verdict> {
+    fn verdict(&mut self, rewrites: &[FileRewrite], rule: &Rule, outcome: &Outcome) -> Arc<Verdict> {
         let key = VerdictKey {
             rule: verdict_rule(rule),
-            helper_text: files.iter().find(|f| f.path == rule.helper_file).map(|f| f.text.clone()),
+            helper_text: outcome
+                .files
+                .iter()
+                .find(|f| f.path == rule.helper_file)
+                .and_then(|f| f.original.clone()),
             replacing: outcome.report.files.iter().any(|f| !f.replacements.is_empty()),
         };
         let verdict = match &self.verdict {
             Some((cached, verdict)) if *cached == key => verdict.clone(),
             _ => {
-                let rewrites: Vec<FileRewrite> = files.iter().map(|f| self.rewrites[&f.path].clone()).collect();
-                let verdict = Arc::new(evaluate(&rewrites, rule, DEFAULT_SEEDS));
+                let verdict = Arc::new(evaluate(rewrites, rule, DEFAULT_SEEDS));
                 self.work.verdicts += 1;
                 self.verdict = Some((key, verdict.clone()));
                 verdict
@@ -284,7 +314,7 @@ fn per_line(text: &str, spans: &[Span]) -> Vec<Vec<Span>> {
 }
 
 /// Milliseconds from a monotonic clock.
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
         web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -383,6 +413,37 @@ mod tests {
         assert_eq!((rows, own.current.as_str(), own.recommended.as_deref()), (vec!["project"], "project", Some("project")));
         let other_form = engine.run(&files, &form(&rule, HelperForm::NodeMode)).verdict.unwrap();
         assert_eq!((other_form.current.as_str(), engine.work.verdicts), ("project", 2));
+    }
+
+    #[test]
+    fn a_file_with_a_typo_keeps_its_last_rewrite_that_parsed() {
+        let mut engine = Engine::default();
+        let mut files = examples::project(examples::MESHER);
+        let rule = Rule::default();
+        let first = engine.run(&files, &rule);
+        let total = first.outcome.as_ref().unwrap().report.replacement_count();
+        let i = files.iter().position(|f| f.path == "api/alerts.mpl").unwrap();
+        let good = files[i].text.clone();
+        files[i].text = format!("{good}\nfn broken( do\n");
+        let typo = engine.run(&files, &rule);
+        assert_eq!(typo.outcome.as_ref().unwrap().report.replacement_count(), total);
+        let (line, _) = typo.stale["api/alerts.mpl"];
+        assert!(line > good.lines().count(), "{line}");
+        assert!(typo.hunks.contains_key("api/alerts.mpl"));
+        assert!(!typo.errors["api/alerts.mpl"].is_empty());
+        // Another rule re-derives the last good rewrite from its text.
+        let other = engine.run(&files, &Rule { helper_name: "reg".into(), ..rule.clone() });
+        assert!(other.stale.contains_key("api/alerts.mpl"));
+        assert!(other.outcome.unwrap().files.iter().any(|f| f.path == "api/alerts.mpl" && f.text.contains("reg()")));
+        files[i].text = good;
+        let fixed = engine.run(&files, &rule);
+        assert!(fixed.stale.is_empty());
+        // A file that never parsed is refused as before.
+        let mut fresh = Engine::default();
+        let broken = vec![File { path: "main.mpl".into(), text: "fn f( do\n  Process.whereis(\"mesher_registry\")\n".into() }];
+        let a = fresh.run(&broken, &rule);
+        assert!(a.stale.is_empty());
+        assert_eq!(a.outcome.unwrap().report.replacement_count(), 0);
     }
 
     #[test]

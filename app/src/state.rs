@@ -86,15 +86,36 @@ impl Tab {
     }
 }
 
-/// How long typing must pause before the engine re-runs.
+/// How long typing must pause before the engine re-runs when runs are slow (a big project on a
+/// slow machine); see `Store::rerun_soon`.
 const DEBOUNCE_MS: u32 = 150;
+/// How long typing pauses before the report, the file badges and the syntax tree follow it.
+const SETTLE_MS: u32 = 250;
+/// A run (engine and re-render) faster than this is not debounced at all.
+const FAST_RUN_MS: f64 = 100.0;
 
 /// A message for the user (a refused link, a skipped upload, a limit).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
+    /// Unique while the page lives: dismissing or undoing names the notice by it.
+    pub id: u64,
     pub level: Level,
     pub text: String,
+    /// What its Undo button puts back, if it has one.
+    pub undo: Option<Undo>,
 }
+
+/// What a notice's Undo puts back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Undo {
+    /// A deleted file, at its place in the project, selected again if it was.
+    Restore { file: File, index: usize, selected: bool },
+}
+
+/// At most this many notices at once: a new one dismisses the oldest.
+pub const MAX_NOTICES: usize = 3;
+/// How long a Delete can be undone.
+pub const UNDO_MS: u32 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -132,15 +153,33 @@ pub struct Store {
     pub dark: RwSignal<Option<bool>>,
     /// The latest result of the engine over `files` and `rule`.
     pub analysis: RwSignal<Arc<Analysis>>,
+    /// `analysis` for the panels typing does not wait for (report, file badges, syntax tree): the
+    /// same, but while typing it follows only once typing pauses for `SETTLE_MS`, so a keystroke
+    /// re-renders the editor and the diff alone.
+    pub settled: RwSignal<Arc<Analysis>>,
     /// The analysis's verdict, changing only when the verdict does (not on every run).
     pub verdict: Memo<Option<Arc<Verdict>>>,
     /// The region a narrow screen shows; `Tab::Simulator` also swaps the middle column on wide ones.
     pub tab: RwSignal<Tab>,
     /// Caret position (byte offset) in the selected file, for the tree panel.
     pub cursor: RwSignal<Option<usize>>,
+    /// The folder the user brought the project in (`mesher/`, with its '/'), or "": project paths
+    /// are relative to the project root; the patch and the zip put this folder back in front.
+    pub base: RwSignal<String>,
+    /// Whether the diff wraps long lines: None is the default (on side by side only).
+    pub wrap: RwSignal<Option<bool>>,
+    next_notice: StoredValue<u64>,
+    /// What the last run cost, the engine and the re-render after it (ms).
+    last_cost: StoredValue<f64>,
+    /// Files an upload or a drop brought into a non-empty project, waiting for "Replace / Add".
+    pub incoming: RwSignal<Option<crate::components::intake::Incoming>>,
     engine: StoredValue<Engine, LocalStorage>,
     /// The pending debounced re-run; replacing it cancels the previous one.
     pending: StoredValue<Option<Timeout>, LocalStorage>,
+    /// The pending update of `settled`; replacing it cancels the previous one.
+    settling: StoredValue<Option<Timeout>, LocalStorage>,
+    /// Whether the run under way comes from typing (then `settled` waits).
+    typing: StoredValue<bool>,
 }
 
 pub fn use_store() -> Store {
@@ -164,11 +203,19 @@ impl Store {
             focus: RwSignal::new(None),
             dark: RwSignal::new(None),
             analysis,
+            settled: RwSignal::new(Arc::new(Analysis::default())),
             verdict: Memo::new(move |_| analysis.with(|a| a.verdict.clone())),
             tab: RwSignal::new(Tab::default()),
             cursor: RwSignal::new(None),
+            base: RwSignal::new(String::new()),
+            incoming: RwSignal::new(None),
+            wrap: RwSignal::new(None),
+            next_notice: StoredValue::new(0),
+            last_cost: StoredValue::new(0.0),
             engine: StoredValue::new_local(engine),
             pending: StoredValue::new_local(None),
+            settling: StoredValue::new_local(None),
+            typing: StoredValue::new(false),
         };
         provide_context(store);
         store
@@ -178,10 +225,22 @@ impl Store {
     pub fn rerun(&self) {
         // A pending debounced run is now redundant.
         self.pending.set_value(None);
+        let start = crate::engine::now();
         let files = self.files.get_untracked();
         let rule = self.rule.get_untracked();
         let analysis = self.engine.try_update_value(|engine| engine.run(&files, &rule)).unwrap_or_default();
-        self.analysis.set(Arc::new(analysis));
+        let analysis = Arc::new(analysis);
+        self.analysis.set(analysis.clone());
+        let settled = self.settled;
+        if std::mem::take(&mut *self.typing.write_value()) {
+            self.settling.set_value(Some(Timeout::new(SETTLE_MS, move || settled.set(analysis))));
+        } else {
+            self.settling.set_value(None);
+            settled.set(analysis);
+        }
+        // The panels re-render in effects queued by that; a timer runs after them.
+        let cost = self.last_cost;
+        Timeout::new(0, move || cost.set_value(crate::engine::now() - start)).forget();
     }
 
     /// Switches the helper the rewrite inserts (options, verdict, simulator, downloads) and re-runs.
@@ -192,10 +251,15 @@ impl Store {
         }
     }
 
-    /// Re-runs once typing pauses for `DEBOUNCE_MS`.
+    /// Re-runs soon: at once (after the events already queued) when the last run was fast, else
+    /// once typing pauses for half as long as a run took, at most `DEBOUNCE_MS`.
     pub fn rerun_soon(&self) {
         let store = *self;
-        self.pending.set_value(Some(Timeout::new(DEBOUNCE_MS, move || store.rerun())));
+        let delay = debounce(self.last_cost.get_value());
+        self.pending.set_value(Some(Timeout::new(delay, move || {
+            store.typing.set_value(true);
+            store.rerun();
+        })));
     }
 
     /// A user edit of one file: stored at once, analysed after the debounce.
@@ -264,12 +328,43 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a file at once; a notice offers Undo for `UNDO_MS`.
     pub fn delete_file(&self, path: &str) {
-        self.files.update(|f| f.retain(|f| f.path != path));
-        if self.selected.get_untracked().as_deref() == Some(path) {
+        let Some(index) = self.files.with_untracked(|f| f.iter().position(|f| f.path == path)) else { return };
+        let mut removed = None;
+        self.files.update(|f| removed = Some(f.remove(index)));
+        let selected = self.selected.get_untracked().as_deref() == Some(path);
+        if selected {
             self.selected.set(self.files.with_untracked(|f| f.first().map(|f| f.path.clone())));
         }
         self.rerun();
+        let file = removed.expect("the file was there");
+        let undo = Undo::Restore { file, index, selected };
+        let id = self.push_notice(Level::Info, format!("Deleted {path}"), Some(undo));
+        let store = *self;
+        Timeout::new(UNDO_MS, move || store.dismiss(id)).forget();
+    }
+
+    /// Puts back what notice `id` can undo (unless its path was taken since), then dismisses it.
+    pub fn undo(&self, id: u64) {
+        let undo = self.notices.with_untracked(|n| n.iter().find(|n| n.id == id).and_then(|n| n.undo.clone()));
+        self.dismiss(id);
+        let Some(Undo::Restore { file, index, selected }) = undo else { return };
+        if self.files.with_untracked(|f| f.iter().any(|f| f.path == file.path)) {
+            self.notify(Level::Warning, format!("Cannot restore {}: the path is taken", file.path));
+            return;
+        }
+        let path = file.path.clone();
+        self.files.update(|f| f.insert(index.min(f.len()), file));
+        if selected || self.selected.get_untracked().is_none() {
+            self.selected.set(Some(path.clone()));
+        }
+        self.rerun();
+        self.notify(Level::Info, format!("Restored {path}"));
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|n| n.retain(|n| n.id != id));
     }
 
     /// Shows a place: selects its file and asks the editor and diff to reveal the range.
@@ -282,6 +377,7 @@ impl Store {
 
     /// Replaces the whole project (an example, an upload that replaces, a link).
     pub fn load(&self, files: Vec<File>) {
+        self.base.set(String::new());
         let first = files.first().map(|f| f.path.clone());
         self.files.set(files);
         self.selected.set(first);
@@ -290,7 +386,19 @@ impl Store {
     }
 
     pub fn notify(&self, level: Level, text: impl Into<String>) {
-        self.notices.update(|n| n.push(Notice { level, text: text.into() }));
+        self.push_notice(level, text.into(), None);
+    }
+
+    /// Adds a notice (the oldest goes when there are `MAX_NOTICES`); returns its id.
+    fn push_notice(&self, level: Level, text: String, undo: Option<Undo>) -> u64 {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| {
+            n.push(Notice { id, level, text, undo });
+            let extra = n.len().saturating_sub(MAX_NOTICES);
+            n.drain(..extra);
+        });
+        id
     }
 
     /// Everything a permalink or a bundle holds.
@@ -299,7 +407,7 @@ impl Store {
             files: self.files.with_untracked(|f| f.iter().map(|f| (f.path.clone(), f.text.clone())).collect()),
             rule: self.rule.get_untracked(),
             selected: self.selected.get_untracked(),
-            view: self.view.get_untracked().as_str().to_owned(),
+            view: view_string(self.view.get_untracked(), self.tab.get_untracked(), &self.base.get_untracked()),
             simulation: self.simulation.get_untracked(),
         }
     }
@@ -307,11 +415,82 @@ impl Store {
     /// Restores a permalink's or a bundle's state exactly.
     pub fn restore(&self, state: permalink::State) {
         self.rule.set(state.rule);
-        self.view.set(View::parse(&state.view));
+        let (view, tab, base) = parse_view_string(&state.view);
+        self.view.set(view);
+        if let Some(tab) = tab {
+            self.tab.set(tab);
+        }
+        self.base.set(base);
         self.simulation.set(state.simulation);
         self.files.set(state.files.into_iter().map(|(path, text)| File { path, text }).collect());
         self.selected.set(state.selected);
         self.focus.set(None);
         self.rerun();
+    }
+}
+
+/// The pause before a re-run, from what the last run cost: none when it was fast.
+fn debounce(last_cost_ms: f64) -> u32 {
+    if last_cost_ms < FAST_RUN_MS {
+        0
+    } else {
+        ((last_cost_ms / 2.0) as u32).min(DEBOUNCE_MS)
+    }
+}
+
+/// The permalink's `view` field: the diff mode, then what else the page restores without a change
+/// of the wire format: `split;tab=diff;base=mesher/` (the tab when not the default, the folder the
+/// project was brought in when any; `base` last, it runs to the end).
+pub fn view_string(view: View, tab: Tab, base: &str) -> String {
+    let mut out = view.as_str().to_owned();
+    if tab != Tab::default() {
+        out.push_str(";tab=");
+        out.push_str(tab.as_str());
+    }
+    if !base.is_empty() {
+        out.push_str(";base=");
+        out.push_str(base);
+    }
+    out
+}
+
+/// Reads `view_string`'s format; an older link's plain `split` too. A base that is not a
+/// relative path inside the project is dropped.
+pub fn parse_view_string(s: &str) -> (View, Option<Tab>, String) {
+    let (head, base) = match s.split_once(";base=") {
+        Some((head, base)) => (head, base),
+        None => (s, ""),
+    };
+    let mut parts = head.split(';');
+    let view = View::parse(parts.next().unwrap_or_default());
+    let tab = parts.find_map(|p| p.strip_prefix("tab=")).and_then(|t| Tab::ALL.into_iter().find(|x| x.as_str() == t));
+    let base = base
+        .strip_suffix('/')
+        .filter(|b| check_path(b).is_ok())
+        .map_or(String::new(), |b| format!("{b}/"));
+    (view, tab, base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_is_debounced_only_when_runs_are_slow() {
+        assert_eq!(debounce(3.0), 0);
+        assert_eq!(debounce(60.0), 0);
+        assert_eq!(debounce(160.0), 80);
+        assert_eq!(debounce(900.0), DEBOUNCE_MS);
+    }
+
+    #[test]
+    fn the_view_string_carries_tab_and_base() {
+        assert_eq!(view_string(View::Unified, Tab::Source, ""), "unified");
+        let s = view_string(View::Split, Tab::Diff, "work/mesher/");
+        assert_eq!(s, "split;tab=diff;base=work/mesher/");
+        assert_eq!(parse_view_string(&s), (View::Split, Some(Tab::Diff), "work/mesher/".to_owned()));
+        assert_eq!(parse_view_string("project"), (View::Project, None, String::new()));
+        assert_eq!(parse_view_string("split;base=../x/"), (View::Split, None, String::new()));
+        assert_eq!(parse_view_string("split;tab=nope;base=a;b/"), (View::Split, None, "a;b/".to_owned()));
     }
 }

@@ -18,7 +18,8 @@ tasks:
   dist [DIR]     the release page as a static folder (pre-compressed, host header files)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
-  bench [NAME..] native benchmarks (parse throughput in MB/s)
+  bench [NAME..] native benchmarks (parse throughput in MB/s); `page`: the release page's
+                 latencies in headless Chromium (keypress → diff, load, example → report)
   bench peer [RUNS]
                  the CLI against tree-sitter and ast-grep on a 10,000-file tree, side by side
   fuzz [TARGET] [SECONDS]

@@ -3,7 +3,7 @@
 //! (click to show them); changes inside a line are marked, and the code is highlighted like the
 //! editor's (the engine's spans per line).
 
-use crate::analysis::{changed_paths, counts, diff_line_html, line_of};
+use crate::analysis::{changed_paths, counts, diff_line_html, escape_into, line_of, stale_note};
 use crate::engine::LineSpans;
 use crate::state::{use_store, View};
 use leptos::html;
@@ -23,6 +23,9 @@ pub fn DiffView() -> impl IntoView {
         opened.set(HashSet::new());
     });
 
+    // Long lines wrap (the default side by side, where half a width cuts them) or scroll sideways
+    // (the default otherwise) with the line numbers kept in place.
+    let wrap = move || store.wrap.get().unwrap_or(store.view.get() == View::Split);
     let mode_button = move |mode: View, label: &'static str| {
         view! {
             <button
@@ -36,10 +39,13 @@ pub fn DiffView() -> impl IntoView {
         }
     };
 
-    let body = move || {
-        let analysis = store.analysis.get();
+    // The whole project: rendered anew on each change (not the typing path).
+    let project_body = move || {
         let mode = store.view.get();
-        if mode == View::Project {
+        if mode != View::Project {
+            return ().into_any();
+        }
+        let analysis = store.analysis.get();
             let files = changed_paths(&analysis);
             if files.is_empty() {
                 return view! { <p class="muted" data-testid="diff-empty">"The rewrite changes no file."</p> }.into_any();
@@ -69,6 +75,9 @@ pub fn DiffView() -> impl IntoView {
                         let path = path.clone();
                         move |_| store.selected.set(Some(path.clone()))
                     };
+                    let stale = analysis.stale.get(&path).map(|&at| {
+                        view! { <p class="stale-note" data-testid="stale-note" role="status">{stale_note(at)}</p> }
+                    });
                     view! {
                         <div class="diff-file" data-testid="diff-file" data-path=path.clone()>
                             <header on:click=select>
@@ -76,42 +85,76 @@ pub fn DiffView() -> impl IntoView {
                                 <span class="plus">{format!("+{added}")}</span>
                                 <span class="minus">{format!("−{removed}")}</span>
                             </header>
+                            {stale}
                             {rows}
                         </div>
                     }
                 })
                 .collect_view()
                 .into_any();
+    };
+
+    // The selected file, unified or side by side: one HTML string per row, keyed by that string,
+    // so an edit re-creates only the rows it changed and keeps every other row's DOM.
+    let rows = Memo::new(move |_| {
+        let mode = store.view.get();
+        if mode == View::Project {
+            return Vec::new();
         }
         let Some(path) = store.selected.get() else {
-            return view! { <p class="muted" data-testid="diff-empty">"No file selected."</p> }.into_any();
+            return vec![r#"<p class="muted" data-testid="diff-empty">No file selected.</p>"#.to_owned()];
         };
-        let Some(hunks) = analysis.hunks.get(&path).cloned() else {
-            return view! { <p class="muted" data-testid="diff-empty">"The rewrite leaves this file as it is."</p> }
-                .into_any();
+        let analysis = store.analysis.get();
+        let Some(hunks) = analysis.hunks.get(&path) else {
+            return vec![r#"<p class="muted" data-testid="diff-empty">The rewrite leaves this file as it is.</p>"#.to_owned()];
         };
         let original = analysis
             .outcome
             .as_ref()
             .and_then(|o| o.files.iter().find(|f| f.path == path))
-            .and_then(|f| f.original.clone())
+            .and_then(|f| f.original.as_deref())
             .unwrap_or_default();
         let old_lines: Vec<&str> = original.lines().collect();
         let spans = analysis.line_spans.get(&path).cloned().unwrap_or_default();
+        let opened = opened.get();
         let mut out = Vec::new();
+        if let Some(&at) = analysis.stale.get(&path) {
+            let mut note = String::from(r#"<p class="stale-note" data-testid="stale-note" role="status">"#);
+            escape_into(&mut note, &stale_note(at));
+            note.push_str("</p>");
+            out.push(note);
+        }
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
-            out.push(gap(i, next, first_old, &old_lines, &spans, mode, opened));
-            out.push(match mode {
-                View::Split => split_rows(h, &spans).into_any(),
-                _ => h.lines.iter().map(|l| unified_row(l, spans.of(l))).collect_view().into_any(),
-            });
+            gap_rows(&mut out, i, next, first_old, &old_lines, &spans, mode, &opened);
+            match mode {
+                View::Split => split_rows(&mut out, h, &spans),
+                _ => out.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
+            }
             next = (first_old + h.old_len, (if h.new_len == 0 { h.new_start + 1 } else { h.new_start }) + h.new_len);
         }
-        out.push(gap(hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, opened));
-        out.into_iter().collect_view().into_any()
+        gap_rows(&mut out, hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, &opened);
+        // Keys must be unique: a repeated row (never expected) gets a marker comment.
+        let mut seen = HashSet::new();
+        for (i, row) in out.iter_mut().enumerate() {
+            if !seen.insert(row.clone()) {
+                row.push_str(&format!("<!--{i}-->"));
+            }
+        }
+        out
+    });
+    // A collapsed gap opens on click (one listener for every row).
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Ok(Some(gap)) = target.closest("[data-gap]") else { return };
+        if let Some(index) = gap.get_attribute("data-gap").and_then(|g| g.parse::<usize>().ok()) {
+            opened.update(|o| {
+                o.insert(index);
+            });
+        }
     };
 
     // A focus scrolls its line into view and marks it. Deferred a tick: choosing the focus may
@@ -129,10 +172,25 @@ pub fn DiffView() -> impl IntoView {
                     {mode_button(View::Unified, "Unified")}
                     {mode_button(View::Split, "Side by side")}
                     {mode_button(View::Project, "Whole project")}
+                    <button
+                        class="mode wrap-toggle"
+                        class:active=wrap
+                        data-testid="diff-wrap"
+                        aria-pressed=move || wrap().to_string()
+                        title="Wrap long lines"
+                        on:click=move |_| store.wrap.set(Some(!wrap()))
+                    >
+                        "Wrap"
+                    </button>
                 </span>
             </h2>
-            <div class="diff" node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
-                {body}
+            <div class="diff" class:wrap=wrap node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
+                <div class="diff-body" on:click=on_click>
+                    {project_body}
+                    <For each=move || rows.get() key=|row| row.clone() let:row>
+                        <div class="diff-row" inner_html=row></div>
+                    </For>
+                </div>
             </div>
         </section>
     }
@@ -158,47 +216,97 @@ fn reveal(container: NodeRef<html::Div>, store: crate::state::Store, focus: &cra
     }
 }
 
-/// The unchanged lines `from.0 .. to_old` (old numbering): collapsed to one row, or shown.
-fn gap(
+/// The unchanged lines `from.0 .. to_old` (old numbering): one collapsed row, or each line.
+#[allow(clippy::too_many_arguments)]
+fn gap_rows(
+    out: &mut Vec<String>,
     index: usize,
     from: (usize, usize),
     to_old: usize,
     old_lines: &[&str],
     spans: &LineSpans,
     mode: View,
-    opened: RwSignal<HashSet<usize>>,
-) -> AnyView {
+    opened: &HashSet<usize>,
+) {
     let n = to_old.saturating_sub(from.0);
     if n == 0 {
-        return ().into_any();
+        return;
     }
-    if !opened.with(|o| o.contains(&index)) {
+    if !opened.contains(&index) {
         let label = if n == 1 { "⋯ 1 unchanged line".to_owned() } else { format!("⋯ {n} unchanged lines") };
-        return view! {
-            <div class="diff-gap" data-testid="diff-gap" title="Show these lines"
-                on:click=move |_| opened.update(|o| { o.insert(index); })>
-                {label}
-            </div>
-        }
-        .into_any();
+        out.push(format!(
+            r#"<div class="diff-gap" data-testid="diff-gap" data-gap="{index}" title="Show these lines">{label}</div>"#
+        ));
+        return;
     }
-    (0..n)
-        .map(|k| {
-            let line = Line {
-                kind: LineKind::Context,
-                old_line: Some(from.0 + k),
-                new_line: Some(from.1 + k),
-                text: old_lines.get(from.0 + k - 1).copied().unwrap_or_default().to_owned(),
-                changed: Vec::new(),
-                no_newline: false,
-            };
-            match mode {
-                View::Split => split_row(Some(&line), Some(&line), spans).into_any(),
-                _ => unified_row(&line, spans.of(&line)).into_any(),
-            }
-        })
-        .collect_view()
-        .into_any()
+    for k in 0..n {
+        let line = Line {
+            kind: LineKind::Context,
+            old_line: Some(from.0 + k),
+            new_line: Some(from.1 + k),
+            text: old_lines.get(from.0 + k - 1).copied().unwrap_or_default().to_owned(),
+            changed: Vec::new(),
+            no_newline: false,
+        };
+        out.push(match mode {
+            View::Split => split_html(Some(&line), Some(&line), spans),
+            _ => unified_html(&line, spans.of(&line)),
+        });
+    }
+}
+
+/// A unified row as HTML (the same markup as `unified_row`).
+fn unified_html(line: &Line, spans: &[Span]) -> String {
+    let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    let attr = |name: &str, n: Option<usize>| n.map(|n| format!(r#" {name}="{n}""#)).unwrap_or_default();
+    format!(
+        r#"<div class="diff-line {}" data-testid="diff-line"{}{}><span class="ln">{}</span><span class="ln">{}</span><span class="sign">{}</span><span class="text">{}</span></div>"#,
+        class_of(line.kind),
+        attr("data-old", line.old_line),
+        attr("data-new", line.new_line),
+        num(line.old_line),
+        num(line.new_line),
+        sign_of(line.kind),
+        diff_line_html(&line.text, &line.changed, spans),
+    )
+}
+
+/// Pairs each run of removed lines with the added lines after it, side by side.
+fn split_rows(out: &mut Vec<String>, h: &Hunk, spans: &LineSpans) {
+    let lines = &h.lines;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].kind == LineKind::Context {
+            out.push(split_html(Some(&lines[i]), Some(&lines[i]), spans));
+            i += 1;
+            continue;
+        }
+        let del_end = i + lines[i..].iter().take_while(|l| l.kind == LineKind::Removed).count();
+        let add_end = del_end + lines[del_end..].iter().take_while(|l| l.kind == LineKind::Added).count();
+        let (dels, adds) = (&lines[i..del_end], &lines[del_end..add_end]);
+        for k in 0..dels.len().max(adds.len()) {
+            out.push(split_html(dels.get(k), adds.get(k), spans));
+        }
+        i = add_end.max(i + 1);
+    }
+}
+
+fn split_html(left: Option<&Line>, right: Option<&Line>, spans: &LineSpans) -> String {
+    let cell = |line: Option<&Line>, old: bool| match line {
+        Some(l) => {
+            let n = if old { l.old_line } else { l.new_line };
+            let attr = n.map(|n| format!(r#" data-{}="{n}""#, if old { "old" } else { "new" })).unwrap_or_default();
+            format!(
+                r#"<div class="cell diff-line {}" data-testid="diff-line"{attr}><span class="ln">{}</span><span class="sign">{}</span><span class="text">{}</span></div>"#,
+                class_of(l.kind),
+                n.map(|n| n.to_string()).unwrap_or_default(),
+                sign_of(l.kind),
+                diff_line_html(&l.text, &l.changed, spans.of(l)),
+            )
+        }
+        None => r#"<div class="cell empty"></div>"#.to_owned(),
+    };
+    format!(r#"<div class="split-row">{}{}</div>"#, cell(left, true), cell(right, false))
 }
 
 fn class_of(kind: LineKind) -> &'static str {
@@ -234,47 +342,3 @@ fn unified_row(line: &Line, spans: &[Span]) -> impl IntoView + use<> {
     }
 }
 
-/// Pairs each run of removed lines with the added lines after it, side by side.
-fn split_rows(h: &Hunk, spans: &LineSpans) -> impl IntoView + use<> {
-    let mut rows = Vec::new();
-    let lines = &h.lines;
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].kind == LineKind::Context {
-            rows.push(split_row(Some(&lines[i]), Some(&lines[i]), spans));
-            i += 1;
-            continue;
-        }
-        let del_end = i + lines[i..].iter().take_while(|l| l.kind == LineKind::Removed).count();
-        let add_end = del_end + lines[del_end..].iter().take_while(|l| l.kind == LineKind::Added).count();
-        let (dels, adds) = (&lines[i..del_end], &lines[del_end..add_end]);
-        for k in 0..dels.len().max(adds.len()) {
-            rows.push(split_row(dels.get(k), adds.get(k), spans));
-        }
-        i = add_end.max(i + 1);
-    }
-    rows.collect_view()
-}
-
-fn split_row(left: Option<&Line>, right: Option<&Line>, spans: &LineSpans) -> impl IntoView + use<> {
-    let cell = |line: Option<&Line>, old: bool| match line {
-        Some(l) => {
-            let n = if old { l.old_line } else { l.new_line };
-            view! {
-                <div
-                    class=format!("cell diff-line {}", class_of(l.kind))
-                    data-testid="diff-line"
-                    data-old=old.then(|| n.map(|n| n.to_string())).flatten()
-                    data-new=(!old).then(|| n.map(|n| n.to_string())).flatten()
-                >
-                    <span class="ln">{n.map(|n| n.to_string()).unwrap_or_default()}</span>
-                    <span class="sign">{sign_of(l.kind)}</span>
-                    <span class="text" inner_html=diff_line_html(&l.text, &l.changed, spans.of(l))></span>
-                </div>
-            }
-            .into_any()
-        }
-        None => view! { <div class="cell empty"></div> }.into_any(),
-    };
-    view! { <div class="split-row">{cell(left, true)}{cell(right, false)}</div> }
-}

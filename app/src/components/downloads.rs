@@ -7,6 +7,7 @@ use crate::analysis::{download_warning, switch_target, Download};
 use crate::browser::download;
 use crate::state::{use_store, Store};
 use leptos::prelude::*;
+use mesh_rewrite::diff;
 use mesh_rewrite::intake::zip_files;
 use wasm_bindgen::JsCast;
 
@@ -15,12 +16,22 @@ fn save(store: Store, what: &Download) {
     let form = store.verdict.with_untracked(|v| v.as_ref().map(|v| v.current.clone()));
     let form = form.unwrap_or_else(|| store.rule.with_untracked(|r| r.helper_form.name().to_owned()));
     let name = what.name(&form);
+    // The folder the user brought stays in front of every path, so the patch applies from where
+    // they stand (its parent) and the zip unpacks to the same layout.
+    let base = store.base.get_untracked();
     store.analysis.with_untracked(|a| {
         let Some(outcome) = &a.outcome else { return };
         match what {
-            Download::Patch => download::save(&name, "text/x-diff", outcome.patch().as_bytes()),
+            Download::Patch => {
+                let patch: String = outcome
+                    .files
+                    .iter()
+                    .map(|f| diff::patch(&format!("{base}{}", f.path), f.original.as_deref(), &f.text))
+                    .collect();
+                download::save(&name, "text/x-diff", patch.as_bytes());
+            }
             Download::Zip => {
-                let files: Vec<_> = outcome.files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+                let files: Vec<_> = outcome.files.iter().map(|f| (format!("{base}{}", f.path), f.text.clone())).collect();
                 download::save(&name, "application/zip", &zip_files(&files));
             }
             Download::File(path) => {

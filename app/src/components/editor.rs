@@ -3,7 +3,7 @@
 //! Each input is stored at once and analysed after a short pause (`Store::edit`); until then
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
-use crate::analysis::{byte_to_utf16, highlight_html, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
+use crate::analysis::{byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
 use crate::state::{use_store, File};
 use leptos::html;
 use leptos::prelude::*;
@@ -14,6 +14,9 @@ pub fn Editor() -> impl IntoView {
     let textarea = NodeRef::<html::Textarea>::new();
     let layer = NodeRef::<html::Pre>::new();
     let gutter = NodeRef::<html::Div>::new();
+    let marks = NodeRef::<html::Pre>::new();
+    // The syntax error under the mouse or the caret: `LINE:COL message`.
+    let tip = RwSignal::new(None::<String>);
 
     let text = Memo::new(move |_| store.selected_file().map(|f| f.text).unwrap_or_default());
     // The engine's highlighting of the selected file as of its last run.
@@ -21,12 +24,29 @@ pub fn Editor() -> impl IntoView {
         store.analysis.track();
         store.highlight(&store.selected.get()?)
     });
-    let layer_html = move || {
-        text.with(|t| match highlighted.get() {
-            Some((source, spans)) if source == *t => highlight_html(t, &spans),
-            Some((source, spans)) => highlight_html(t, &shift_spans(&source, t, &spans)),
-            None => highlight_html(t, &[]),
+    // Line by line, keyed by number and HTML: a keystroke re-creates its own line only (a new
+    // line, the lines after it).
+    let layer_lines = Memo::new(move |_| {
+        let lines = text.with(|t| match highlighted.get() {
+            Some((source, spans)) if source == *t => highlight_lines(t, &spans),
+            Some((source, spans)) => highlight_lines(t, &shift_spans(&source, t, &spans)),
+            None => highlight_lines(t, &[]),
+        });
+        lines.into_iter().enumerate().collect::<Vec<_>>()
+    });
+    // Syntax errors of the last run, underlined in place while the text is the one it parsed.
+    let marks_html = move || {
+        let path = store.selected.get()?;
+        let (source, _) = highlighted.get()?;
+        text.with(|t| {
+            (source == *t).then(|| store.analysis.with(|a| a.errors.get(&path).map(|e| error_marks_html(t, e))))
         })
+        .flatten()
+        .filter(|_| store.analysis.with(|a| a.errors.get(&path).is_some_and(|e| !e.is_empty())))
+    };
+    // A file the rewrite creates is selected for its diff; it has no text of its own to edit.
+    let created = move || {
+        store.selected.get().is_some_and(|p| store.files.with(|f| !f.is_empty() && !f.iter().any(|f| f.path == p)))
     };
     let line_count = Memo::new(move |_| text.with(|t| t.lines().count().max(1) + usize::from(t.ends_with('\n'))));
     let numbers = move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n");
@@ -35,13 +55,37 @@ pub fn Editor() -> impl IntoView {
         let text = event_target_value(&ev);
         match store.selected.get_untracked() {
             Some(path) => store.edit(&path, text),
-            // Typing into an empty project starts a scratch file.
-            None => store.load(vec![File { path: "main.mpl".into(), text }]),
+            // Typing or pasting into an empty project starts a file named after its first function.
+            None => {
+                let path = derive_name(&text);
+                store.load(vec![File { path: path.clone(), text }]);
+                store.notify(
+                    crate::state::Level::Info,
+                    format!("Named the code {path}; rename it with ✎ in the file list"),
+                );
+            }
         }
         caret(store, textarea);
     };
-    let on_scroll = move |_| sync_scroll(textarea, layer, gutter);
-    
+    let on_scroll = move |_| {
+        sync_scroll(textarea, layer, gutter);
+        sync_marks(textarea, marks);
+    };
+    let on_caret = move || {
+        caret(store, textarea);
+        tip.set(mark_at_caret(store, textarea));
+    };
+    // Hovering an underlined error shows its message (the textarea is on top of the marks).
+    let on_hover = move |ev: leptos::ev::MouseEvent| {
+        let hit = mark_at_point(textarea, marks, &ev);
+        if let Some(el) = textarea.get_untracked() {
+            let _ = el.set_attribute("title", hit.as_deref().unwrap_or(""));
+        }
+        if hit.is_some() || tip.with_untracked(Option::is_some) {
+            tip.set(hit.or_else(|| mark_at_caret(store, textarea)));
+        }
+    };
+
 
     // A focus (report item, diagnostic, tree node) selects its range and scrolls to it.
     // Only the focus is tracked: typing must not re-select it.
@@ -74,6 +118,7 @@ pub fn Editor() -> impl IntoView {
         let top = (line_of(&text, start) as f64 - 1.0) * line_px - f64::from(el.client_height()) / 3.0;
         el.set_scroll_top(top.max(0.0) as i32);
         sync_scroll(textarea, layer, gutter);
+        sync_marks(textarea, marks);
         store.cursor.set(Some(start));
     });
 
@@ -81,7 +126,12 @@ pub fn Editor() -> impl IntoView {
         <div class="editor-wrap">
             <div class="gutter" node_ref=gutter aria-hidden="true">{numbers}</div>
             <div class="code">
-                <pre class="hl-layer" node_ref=layer aria-hidden="true" inner_html=layer_html></pre>
+                <pre class="hl-layer" node_ref=layer aria-hidden="true">
+                    <For each=move || layer_lines.get() key=|line| line.clone() let:line>
+                        <div class="hl-line" inner_html=line.1></div>
+                    </For>
+                </pre>
+                <pre class="err-layer" node_ref=marks aria-hidden="true" inner_html=move || marks_html().unwrap_or_default()></pre>
                 <textarea
                     class="editor"
                     node_ref=textarea
@@ -89,14 +139,22 @@ pub fn Editor() -> impl IntoView {
                     spellcheck="false"
                     autocomplete="off"
                     wrap="off"
-                    placeholder="Type or paste Mesh code here"
+                    placeholder=move || if created() { "Created by the rewrite: see it in the diff" } else { "Type or paste Mesh code here" }
+                    readonly=created
                     prop:value=move || text.get()
                     on:input=on_input
                     on:scroll=on_scroll
-                    on:keyup=move |_| caret(store, textarea)
-                    on:click=move |_| caret(store, textarea)
-                    on:select=move |_| caret(store, textarea)
+                    on:keyup=move |_| on_caret()
+                    on:click=move |_| on_caret()
+                    on:select=move |_| on_caret()
+                    on:focus=move |_| on_caret()
+                    on:blur=move |_| tip.set(None)
+                    on:mousemove=on_hover
+                    on:mouseleave=move |_| tip.set(None)
                 ></textarea>
+                <Show when=move || tip.with(Option::is_some)>
+                    <div class="editor-tip" data-testid="editor-error" role="status">{move || tip.get()}</div>
+                </Show>
             </div>
         </div>
     }
@@ -121,4 +179,49 @@ fn sync_scroll(textarea: NodeRef<html::Textarea>, layer: NodeRef<html::Pre>, gut
     if let Some(g) = gutter.get_untracked() {
         g.set_scroll_top(el.scroll_top());
     }
+}
+
+fn sync_marks(textarea: NodeRef<html::Textarea>, marks: NodeRef<html::Pre>) {
+    let (Some(el), Some(m)) = (textarea.get_untracked(), marks.get_untracked()) else { return };
+    m.set_scroll_top(el.scroll_top());
+    m.set_scroll_left(el.scroll_left());
+}
+
+/// The message of the error mark under the mouse, if any. The marks layer and the textarea have
+/// the same box and padding, so the event's offset plus the scroll is a position in the layer.
+fn mark_at_point(textarea: NodeRef<html::Textarea>, marks: NodeRef<html::Pre>, ev: &leptos::ev::MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let (ta, layer) = (textarea.get_untracked()?, marks.get_untracked()?);
+    let x = f64::from(ev.offset_x() + ta.scroll_left());
+    let y = f64::from(ev.offset_y() + ta.scroll_top());
+    let mut next = layer.first_element_child();
+    while let Some(el) = next {
+        next = el.next_element_sibling();
+        let Ok(mark) = el.dyn_into::<web_sys::HtmlElement>() else { continue };
+        let (left, top) = (f64::from(mark.offset_left()), f64::from(mark.offset_top()));
+        let (width, height) = (f64::from(mark.offset_width()).max(6.0), f64::from(mark.offset_height()));
+        // A little slack below: the underline sits under the text.
+        if x >= left && x <= left + width && y >= top && y <= top + height + 3.0 {
+            return mark.get_attribute("data-message");
+        }
+    }
+    None
+}
+
+/// The error at the caret (inside it or at either end), as `LINE:COL message`.
+fn mark_at_caret(store: crate::state::Store, textarea: NodeRef<html::Textarea>) -> Option<String> {
+    let el = textarea.get_untracked()?;
+    let at = el.selection_start().ok()??;
+    let path = store.selected.get_untracked()?;
+    let text = el.value();
+    let byte = utf16_to_byte(&text, at);
+    store.analysis.with_untracked(|a| {
+        let errors = a.errors.get(&path)?;
+        // Only while the errors are about this very text.
+        store.with_parsed(&path, |p| p.source() == text).filter(|same| *same)?;
+        errors
+            .iter()
+            .find(|e| e.start_byte <= byte && byte <= e.end_byte.max(e.start_byte + 1))
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+    })
 }

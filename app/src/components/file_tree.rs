@@ -9,9 +9,15 @@ use leptos::prelude::*;
 pub fn FileTree() -> impl IntoView {
     let store = use_store();
     let changed_only = RwSignal::new(false);
+    // Sorted by path, whatever order files came in; files the rewrite creates are listed too.
     let rows = Memo::new(move |_| {
-        let paths: Vec<String> = store.files.with(|f| f.iter().map(|f| f.path.clone()).collect());
-        let analysis = store.analysis.get();
+        let mut paths: Vec<String> = store.files.with(|f| f.iter().map(|f| f.path.clone()).collect());
+        let analysis = store.settled.get();
+        if let Some(outcome) = &analysis.outcome {
+            paths.extend(outcome.files.iter().filter(|f| f.original.is_none()).map(|f| f.path.clone()));
+        }
+        paths.sort();
+        paths.dedup();
         paths.into_iter().map(|p| (file_badges(&analysis, &p), p)).collect::<Vec<(Badges, String)>>()
     });
     let new_file = move |_| {
@@ -62,7 +68,7 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
     };
     let select = {
         let path = path.clone();
-        move |_| {
+        move |_: ()| {
             store.selected.set(Some(path.clone()));
             store.focus.set(None);
         }
@@ -87,19 +93,30 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
             store.delete_file(&path);
         }
     };
-    let Badges { changed, replacements, errors, skipped } = badges;
+    let Badges { changed, replacements, errors, skipped, created } = badges;
     view! {
         <li
             class="file-row"
             class:selected=selected
             class:changed=changed
+            class:created=created
             data-testid="file-row"
             data-path=path.clone()
-            on:click=select
+            tabindex="0"
+            on:click={let select = select.clone(); move |_| select(())}
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Enter" && ev.target() == ev.current_target() {
+                    ev.prevent_default();
+                    select(());
+                }
+            }
         >
             <span class="path" title=path.clone()>{path.clone()}</span>
             <span class="badges">
-                {changed.then(|| view! { <span class="badge changed" data-testid="badge-changed" title="changed">"M"</span> })}
+                {created.then(|| view! {
+                    <span class="badge new" data-testid="badge-new" title="created by the rewrite">"new"</span>
+                })}
+                {(changed && !created).then(|| view! { <span class="badge changed" data-testid="badge-changed" title="changed">"M"</span> })}
                 {(replacements > 0).then(|| view! {
                     <span class="badge count" data-testid="badge-replacements" title="replacements">{replacements}</span>
                 })}
@@ -110,7 +127,7 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
                     <span class="badge skip" data-testid="badge-skipped" title="lookups kept as they are">{format!("{skipped} skipped")}</span>
                 })}
             </span>
-            <span class="row-actions">
+            <span class="row-actions" class:hidden=created>
                 <button class="icon" data-testid="rename-file" title="Rename" on:click=rename>"✎"</button>
                 <button class="icon" data-testid="delete-file" title="Delete" on:click=delete>"✕"</button>
             </span>

@@ -3,12 +3,13 @@
 //! one by one with a progress line, and what is taken is added to the project.
 
 use crate::browser::files::{self, Picked};
+use crate::examples;
 use crate::state::{use_store, File, Level, Store};
 use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mesh_rewrite::intake::{Intake, Limits, SkipReason};
-use mesh_rewrite::project::{detect_root, strip_dir};
+use mesh_rewrite::project::{check_path, detect_root, strip_dir};
 use wasm_bindgen::JsCast;
 
 /// The two upload buttons (files or a zip; a folder), the progress line and the skipped list.
@@ -164,16 +165,95 @@ pub async fn bring(store: Store, picked: Vec<Picked>) {
     add(store, intake);
 }
 
-/// Adds what an intake took, relative to its common folder; a path the project has is replaced.
+/// Files an upload or a drop brought, relative to their common folder, before they join the project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incoming {
+    pub files: Vec<File>,
+    pub skipped: Vec<(String, String)>,
+    /// The folder they came in (`mesher`), or "".
+    pub root: String,
+}
+
+/// What an intake took; into an empty project at once, else after asking "Replace / Add".
 fn add(store: Store, intake: Intake) {
     let root = detect_root(&intake.files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>());
     let relative = |path: &str| strip_dir(path, &root).unwrap_or(path).to_owned();
     let skipped: Vec<(String, String)> = intake.skipped.iter().map(|(p, why)| (relative(p), why.to_string())).collect();
-    let incoming: Vec<File> = intake.files.iter().map(|(p, text)| File { path: relative(p), text: text.clone() }).collect();
+    let files: Vec<File> = intake.files.iter().map(|(p, text)| File { path: relative(p), text: text.clone() }).collect();
+    let incoming = Incoming { files, skipped, root };
+    if store.files.with_untracked(Vec::is_empty) || incoming.files.is_empty() {
+        take(store, incoming, false);
+    } else {
+        store.incoming.set(Some(incoming));
+    }
+}
 
+/// Whether the project is the bundled example as it came (replacing it loses nothing).
+pub fn untouched_example(store: Store) -> bool {
+    store.files.with_untracked(|f| *f == examples::project(examples::MESHER))
+}
+
+/// Asked when files come into a project that has some: replace it (the default after the
+/// untouched example) or add to it (the default otherwise). Esc cancels.
+#[component]
+pub fn BringConfirm() -> impl IntoView {
+    let store = use_store();
+    let answer = move |replace: bool| {
+        if let Some(incoming) = store.incoming.get_untracked() {
+            store.incoming.set(None);
+            take(store, incoming, replace);
+        }
+    };
+    move || {
+        let incoming = store.incoming.get()?;
+        let replace_first = untouched_example(store);
+        let n = incoming.files.len();
+        let question = format!(
+            "{} brought while the project has {}: replace the project or add to it?",
+            if n == 1 { "1 file".to_owned() } else { format!("{n} files") },
+            store.files.with_untracked(|f| if f.len() == 1 { "1 file".to_owned() } else { format!("{} files", f.len()) }),
+        );
+        let focus_default = move |el: web_sys::HtmlElement| {
+            // After the dialog is in the page: the default answer takes Enter.
+            gloo_timers::callback::Timeout::new(0, move || drop(el.focus())).forget();
+        };
+        let replace_ref = NodeRef::<leptos::html::Button>::new();
+        let add_ref = NodeRef::<leptos::html::Button>::new();
+        Effect::new(move |_| {
+            let el = if replace_first { replace_ref.get() } else { add_ref.get() };
+            if let Some(el) = el {
+                focus_default(el.into());
+            }
+        });
+        Some(view! {
+            <div class="confirm-bar bring-confirm" role="alertdialog" data-testid="bring-confirm"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { store.incoming.set(None) }>
+                <span data-testid="bring-question">{question}</span>
+                <button node_ref=replace_ref class:default=replace_first data-testid="bring-replace" on:click=move |_| answer(true)>
+                    "Replace the project"
+                </button>
+                <button node_ref=add_ref class:default=!replace_first data-testid="bring-add" on:click=move |_| answer(false)>
+                    "Add to it"
+                </button>
+                <button class="link" data-testid="bring-cancel" on:click=move |_| store.incoming.set(None)>"Cancel"</button>
+            </div>
+        })
+    }
+}
+
+/// Puts incoming files into the project: instead of it, or added (a path it has is replaced).
+fn take(store: Store, incoming: Incoming, replace: bool) {
+    let Incoming { files: incoming, skipped, root } = incoming;
+    let was_empty = replace || store.files.with_untracked(Vec::is_empty);
+    if replace {
+        store.files.set(Vec::new());
+    }
     let (mut added, mut replaced) = (0, Vec::new());
-    let was_empty = store.files.with_untracked(Vec::is_empty);
-    let first = incoming.first().map(|f| f.path.clone());
+    // Patches and zips keep the folder the user brought (a project that had files keeps its own).
+    if was_empty {
+        store.base.set(if !root.is_empty() && check_path(&root).is_ok() { format!("{root}/") } else { String::new() });
+    }
+    let first = incoming.iter().map(|f| f.path.clone()).min();
     store.files.update(|files| {
         for file in incoming {
             match files.iter_mut().find(|f| f.path == file.path) {
@@ -195,10 +275,12 @@ fn add(store: Store, intake: Intake) {
     }
     store.rerun();
 
-    let mut message = match added {
-        0 => String::from("No new files"),
-        1 => String::from("Added 1 file"),
-        n => format!("Added {n} files"),
+    let mut message = match (replace, added) {
+        (true, 1) => String::from("Replaced the project with 1 file"),
+        (true, n) => format!("Replaced the project with {n} files"),
+        (false, 0) => String::from("No new files"),
+        (false, 1) => String::from("Added 1 file"),
+        (false, n) => format!("Added {n} files"),
     };
     if !replaced.is_empty() {
         message.push_str(&format!("; replaced {} with the uploaded version: {}", replaced.len(), replaced.join(", ")));

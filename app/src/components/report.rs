@@ -2,7 +2,7 @@
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
-use crate::analysis::{plural, status_word, summary};
+use crate::analysis::{apply_hint, plural, stale_note, status_word, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
@@ -14,8 +14,17 @@ pub fn Report() -> impl IntoView {
     let goto = move |path: String, start: usize, end: usize, after: bool| {
         move |_| store.show(Focus { path: path.clone(), start, end, after })
     };
+    // The same from the keyboard: Enter on a focused item.
+    let enter = move |path: String, start: usize, end: usize, after: bool| {
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                store.show(Focus { path: path.clone(), start, end, after });
+            }
+        }
+    };
     let body = move || {
-        let analysis = store.analysis.get();
+        let analysis = store.settled.get();
         let Some(outcome) = &analysis.outcome else {
             return view! { <p class="muted">"Open or write some Mesh code to see what the rewrite does."</p> }.into_any();
         };
@@ -42,8 +51,9 @@ pub fn Report() -> impl IntoView {
                             r.function.as_deref().unwrap_or("(top level)")
                         );
                         view! {
-                            <li class="replacement link" data-testid="replacement"
-                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)>
+                            <li class="replacement link" data-testid="replacement" tabindex="0"
+                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)
+                                on:keydown=enter(f.path.clone(), r.start_byte, r.end_byte, false)>
                                 {label}
                             </li>
                         }
@@ -70,7 +80,9 @@ pub fn Report() -> impl IntoView {
             .flat_map(|f| f.skipped.iter().map(move |s| (f, s)))
             .map(|(f, s)| {
                 view! {
-                    <li class="skip-item link" data-testid="skipped" on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)>
+                    <li class="skip-item link" data-testid="skipped" tabindex="0"
+                        on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)
+                        on:keydown=enter(f.path.clone(), s.start_byte, s.end_byte, false)>
                         {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
                     </li>
                 }
@@ -87,23 +99,30 @@ pub fn Report() -> impl IntoView {
                     Severity::Info => "info",
                 };
                 view! {
-                    <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic"
-                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)>
+                    <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic" tabindex="0"
+                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)
+                        on:keydown=enter(d.path.clone(), d.start_byte, d.end_byte, true)>
                         {format!("{}:{}:{} {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)}
                     </li>
                 }
             })
             .collect_view();
+        // The plan's counts are the example's: they apply to it (or a project holding its files),
+        // or when the user set counts of their own.
+        let rule = store.rule.get();
+        let counts_apply = rule.expected_counts != mesh_rewrite::rewrite::rule::Rule::default().expected_counts
+            || (!rule.expected_counts.is_empty()
+                && store.files.with(|f| rule.expected_counts.keys().all(|p| f.iter().any(|f| &f.path == p))));
         let checks = report
             .checks
             .iter()
+            .filter(|c| counts_apply || c.name != "replacement counts match the plan")
             .map(|c| {
                 let class = if c.passed { "check pass" } else { "check fail" };
                 let mark = if c.passed { "✓" } else { "✗" };
                 view! { <li class=class data-testid="check">{format!("{mark} {}: {}", c.name, c.detail)}</li> }
             })
             .collect_view();
-        let rule = store.rule.get();
         let counts = rule
             .expected_counts
             .iter()
@@ -118,10 +137,23 @@ pub fn Report() -> impl IntoView {
                 }
             })
             .collect_view();
+        let stale = analysis
+            .stale
+            .iter()
+            .map(|(path, &at)| {
+                view! {
+                    <p class="stale-note" data-testid="report-stale" role="status">{format!("{path}: {}", stale_note(at))}</p>
+                }
+            })
+            .collect_view();
         let skipped_none = report.files.iter().all(|f| f.skipped.is_empty());
         let diagnostics_none = report.diagnostics.is_empty();
         view! {
             <p class="summary" data-testid="report-summary">{summary(&analysis)}</p>
+            {stale}
+            {outcome.changed().then(|| view! {
+                <p class="apply-hint muted" data-testid="apply-hint">{move || apply_hint(&store.base.get())}</p>
+            })}
             <h3>"Replacements"</h3>
             {files}
             <h3>"Kept as they are"</h3>
@@ -136,11 +168,13 @@ pub fn Report() -> impl IntoView {
             </ul>
             <h3>"Checks"</h3>
             <ul class="checks" data-testid="checks">{checks}</ul>
-            <h3>"Counts"</h3>
-            <table class="counts">
-                <thead><tr><th>"file"</th><th>"found"</th><th>"expected"</th></tr></thead>
-                <tbody>{counts}</tbody>
-            </table>
+            {counts_apply.then(|| view! {
+                <h3>"Counts"</h3>
+                <table class="counts">
+                    <thead><tr><th>"file"</th><th>"found"</th><th>"expected"</th></tr></thead>
+                    <tbody>{counts}</tbody>
+                </table>
+            })}
         }
         .into_any()
     };

@@ -1,7 +1,7 @@
 //! The toolbar's controls for bringing, sharing and keeping code, and the messages below it.
 
 use crate::components::downloads::Downloads;
-use crate::components::intake::{DropZone, Skipped, Upload};
+use crate::components::intake::{BringConfirm, DropZone, Skipped, Upload};
 use crate::components::notices::Notices;
 use crate::components::settings::{Reset, ThemeToggle};
 use crate::components::share::{Keeper, Share};
@@ -28,6 +28,7 @@ pub fn Messages() -> impl IntoView {
         <div class="messages">
             <Keeper />
             <Notices />
+            <BringConfirm />
             <Skipped />
         </div>
         <DropZone />

@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub fn TreeView() -> impl IntoView {
     let store = use_store();
     let tree = Memo::new(move |_| {
-        store.analysis.track();
+        store.settled.track();
         let path = store.selected.get()?;
         store.with_parsed(&path, |p| Arc::new(syntax_tree(p)))
     });
