@@ -52,12 +52,18 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   // The report and the file badges follow once typing pauses.
   await page.getByTestId('report-stale').waitFor();
   const diagnostics = await texts(page.getByTestId('diagnostic'));
-  assert.deepEqual(diagnostics, ['13:1 unexpected `fn`', '13:56 missing `)`']);
+  assert.deepEqual(diagnostics, [
+    '13:1 unexpected `fn`',
+    '11:8 missing `)` to close this `(`',
+    '13:70 unexpected `,`',
+    '13:79 unexpected `?`',
+    '13:88 unexpected `do`',
+  ]);
   assert.equal(await note.textContent(), 'showing the last version without syntax errors (error at 13:1)');
   // The diff, the count and the report stay as they were when the file last parsed.
   assert.equal(await delLine.count(), 1);
   assert.equal(await row.getByTestId('badge-replacements').textContent(), '1');
-  assert.equal(await row.getByTestId('badge-errors').textContent(), '2⚠');
+  assert.equal(await row.getByTestId('badge-errors').textContent(), '5⚠');
   assert.equal(await page.getByTestId('report-summary').textContent(), SUMMARY);
   assert.deepEqual(await texts(page.getByTestId('report-stale')), [
     'api/detail.mpl: showing the last version without syntax errors (error at 13:1)',
