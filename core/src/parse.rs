@@ -256,32 +256,11 @@ fn unclosed(error: Node) -> Option<(&'static str, Node)> {
 /// which walks down from the root, made deeply nested unclosed blocks quadratic).
 fn missing_openers(root: Node) -> std::collections::HashMap<usize, Node> {
     let mut found = std::collections::HashMap::new();
-    let mut open: Vec<(&'static str, Node)> = Vec::new();
-    let mut cursor = root.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.child_count() == 0 && !node.is_named() {
-            if let Some(c) = closer_of(&cursor) {
-                open.push((c, node));
-            } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
-                let (_, opener) = open.pop().expect("checked");
-                if node.is_missing() {
-                    found.insert(node.id(), opener);
-                }
-            }
+    match_openers(root, true, |closer, opener| {
+        if closer.is_missing() {
+            found.insert(closer.id(), opener);
         }
-        if (!node.is_error() && cursor.goto_first_child()) || cursor.goto_next_sibling() {
-            continue;
-        }
-        loop {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-        }
-    }
+    });
     found
 }
 
@@ -307,6 +286,17 @@ fn closer_of(cursor: &tree_sitter::TreeCursor) -> Option<&'static str> {
 
 /// The openers under `root` left open by its leaves, outermost first, each with its closer.
 fn open_openers<'t>(root: Node<'t>) -> Vec<(&'static str, Node<'t>)> {
+    match_openers(root, false, |_, _| {})
+}
+
+/// Walks the leaves under `root` in order, matching each closer with the innermost open opener of its
+/// kind; `matched(closer, opener)` hears of each pair. ERROR nodes below `root` are not entered when
+/// `skip_errors`. Returns the openers left open, outermost first, each with its closer.
+fn match_openers<'t>(
+    root: Node<'t>,
+    skip_errors: bool,
+    mut matched: impl FnMut(Node<'t>, Node<'t>),
+) -> Vec<(&'static str, Node<'t>)> {
     let mut open: Vec<(&'static str, Node)> = Vec::new();
     let mut cursor = root.walk();
     'walk: loop {
@@ -315,14 +305,16 @@ fn open_openers<'t>(root: Node<'t>) -> Vec<(&'static str, Node<'t>)> {
             if let Some(c) = closer_of(&cursor) {
                 open.push((c, node));
             } else if open.last().is_some_and(|(c, _)| *c == node.kind()) {
-                open.pop();
+                let (_, opener) = open.pop().expect("checked");
+                matched(node, opener);
             }
         }
-        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+        let enter = !(skip_errors && node.is_error() && node != root);
+        if (enter && cursor.goto_first_child()) || cursor.goto_next_sibling() {
             continue;
         }
         loop {
-            if !cursor.goto_parent() || cursor.node() == root {
+            if !cursor.goto_parent() {
                 break 'walk;
             }
             if cursor.goto_next_sibling() {
