@@ -116,13 +116,13 @@ export const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.
 /** The bundled example project's folder. */
 export const MESHER = join(here, '..', 'public', 'examples', 'mesher');
 
-/** Every .mpl under `dir` (the example by default), as sorted project paths. */
-export function meshFiles(dir = MESHER) {
+/** Every .mpl under `dir` (the example by default), as sorted paths relative to `dir`. */
+export function meshFiles(dir = MESHER, root = dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...meshFiles(path));
-    else if (name.endsWith('.mpl')) out.push(relative(MESHER, path));
+    if (statSync(path).isDirectory()) out.push(...meshFiles(path, root));
+    else if (name.endsWith('.mpl')) out.push(relative(root, path));
   }
   return out.sort();
 }

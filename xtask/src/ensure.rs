@@ -17,6 +17,7 @@ const APT: &[(&str, &str, &str)] = &[
     ("chromedriver", "chromium-driver", "drives Chromium for wasm-bindgen-test"),
     ("node", "nodejs", "runs the end-to-end tests and npm's wasm-opt"),
     ("npm", "npm", "installs playwright-core and binaryen (wasm-opt 132)"),
+    ("git", "git", "applies the CLI's and the page's patches in the tests (`git apply`)"),
 ];
 
 pub fn wasm_target() -> Result {
@@ -118,6 +119,6 @@ pub fn page() -> Result {
 /// Everything `cargo xtask test` needs.
 pub fn all() -> Result {
     tree_sitter()?;
-    apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm"])?;
+    apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm", "git"])?;
     page()
 }
