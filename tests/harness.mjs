@@ -126,3 +126,20 @@ export function meshFiles(dir = MESHER, root = dir) {
   }
   return out.sort();
 }
+
+/** The example's report summary: the rewrite has run on it. */
+export const EXAMPLE_SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
+
+/** A fresh page with the bundled example loaded and rewritten. */
+export async function openExample(browser, url, contextOptions = {}) {
+  const opened = await openPage(browser, url, contextOptions);
+  await opened.page.getByTestId('load-example').click();
+  await opened.page.getByTestId('report-summary').filter({ hasText: EXAMPLE_SUMMARY }).waitFor();
+  return opened;
+}
+
+/** Clicks a file row and waits until it is the selected one. */
+export async function selectFile(page, path) {
+  await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();
+  await page.locator(`[data-testid="file-row"][data-path="${path}"].selected`).waitFor();
+}

@@ -6,26 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
 import { makeZip, readZip } from './zip.mjs';
 
 const env = useBrowser();
 /** Every test's own bound (node:test has none); each wait inside is bounded by playwright's 30 s. */
 const T = { timeout: 120_000 };
 
-const SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
+const SUMMARY = EXAMPLE_SUMMARY;
 
-async function openExample() {
-  const opened = await openPage(env.browser, env.server.url);
-  await opened.page.getByTestId('load-example').click();
-  await opened.page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
-  return opened;
-}
-
-async function selectFile(page, path) {
-  await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();
-  await page.locator(`[data-testid="file-row"][data-path="${path}"].selected`).waitFor();
-}
+const openExample = () => harnessOpenExample(env.browser, env.server.url);
 
 /** Replaces the editor's text as typing would (one input event). */
 async function setEditor(page, edit) {

@@ -4,12 +4,12 @@
 // Also prints the numbers the page issue asks for (load to interactive, example run, keystroke).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
 
 const env = useBrowser();
 
 
-const SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
+const SUMMARY = EXAMPLE_SUMMARY;
 
 const CHECKS = [
   '✓ changed files parse: 9 changed files parse without new errors',
@@ -23,17 +23,7 @@ const CHECKS = [
 ];
 
 /** Opens the page and the bundled example; resolves once the report is there. */
-async function openExample() {
-  const opened = await openPage(env.browser, env.server.url);
-  await opened.page.getByTestId('load-example').click();
-  await opened.page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
-  return opened;
-}
-
-async function selectFile(page, path) {
-  await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();
-  await page.locator(`[data-testid="file-row"][data-path="${path}"].selected`).waitFor();
-}
+const openExample = () => harnessOpenExample(env.browser, env.server.url);
 
 /** Unified rows as "kind|sign|text" plus gaps as "gap|label". */
 async function unifiedRows(page) {

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser, selectFile } from './harness.mjs';
 import { readZip } from './zip.mjs';
 
 const env = useBrowser();
@@ -31,11 +31,6 @@ const thousands = (n) => n.toLocaleString('en-US');
 async function loadExample(page) {
   await page.getByTestId('load-example').click();
   await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
-}
-
-async function selectFile(page, path) {
-  await page.locator(`[data-testid=file-row][data-path="${path}"]`).click();
-  await page.locator(`[data-testid=file-row][data-path="${path}"].selected`).waitFor();
 }
 
 async function copyLink(page, context) {
