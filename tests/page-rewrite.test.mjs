@@ -1,7 +1,7 @@
 // Seeing the rewrite, against the release build: the example's report and checklist, exact
 // diffs (unified, side by side, whole project), click-through from the report to the editor,
 // options that re-run, the parse-tree panel, the file tree, and live typing in a big file.
-// Also prints the numbers the page issue asks for (load to interactive, example run, keystroke).
+// The page's latencies are measured by `cargo xtask bench page`, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
@@ -288,7 +288,7 @@ function bigFile() {
   return out.join('\n') + '\n';
 }
 
-test('typing in a 1,000-line file updates its diff (keystroke timing printed)', async () => {
+test('typing in a 1,000-line file updates its diff', async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   await editor.fill(bigFile());
@@ -296,54 +296,35 @@ test('typing in a 1,000-line file updates its diff (keystroke timing printed)', 
   const samples = [];
   for (let k = 0; k < 5; k++) {
     // One keystroke inside handler 100's response, then wait for the diff to show it.
-    const ms = await page.evaluate(async (k) => {
+    await page.evaluate(async (k) => {
       const el = document.querySelector('[data-testid="editor"]');
       const diff = document.querySelector('[data-testid="diff"]');
       const marker = `"ok 100${'x'.repeat(k + 1)}"`;
       const at = el.value.indexOf('"ok 100') + 7 + k;
-      const t0 = performance.now();
       el.value = el.value.slice(0, at) + 'x' + el.value.slice(at);
       el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
-      await new Promise((done) => {
-        // Polled with timers: headless Chromium may not run animation frames for this page.
-        const check = () => (diff.textContent.includes(marker) ? done() : setTimeout(check, 1));
+      await new Promise((done, fail) => {
+        // Polled with timers (headless Chromium may not run animation frames for this page), and
+        // bounded: a regression fails the test instead of hanging CI.
+        const give_up = performance.now() + 15_000;
+        const check = () => {
+          if (diff.textContent.includes(marker)) done();
+          else if (performance.now() > give_up) fail(new Error(`the diff never showed ${marker}`));
+          else setTimeout(check, 1);
+        };
         check();
       });
-      return performance.now() - t0;
     }, k);
-    const timings = await page.getByTestId('timings').textContent();
-    samples.push({ endToEnd: ms, timings });
+    samples.push(await page.getByTestId('timings').textContent());
   }
-  for (const s of samples) console.log(`keystroke → diff (1,000 lines): ${s.endToEnd.toFixed(1)} ms end to end (debounce adaptive: none after a fast run); engine: ${s.timings}`);
   // The diff really shows the edit: handler 100's response line, as context next to its replaced lookup.
   const line = page.locator('[data-testid="diff-line"].ctx .text', { hasText: '"ok 100xxxxx"' });
   assert.equal(await line.textContent(), '  HTTP.response(200, "ok 100xxxxx")');
-  const engine = samples.map((s) => s.timings.match(/[\d.]+/g).map(Number).reduce((a, b) => a + b, 0));
-  console.log(`keystroke engine time (parse+rewrite+diff), median of 5: ${engine.sort((a, b) => a - b)[2].toFixed(1)} ms`);
+  // Every keystroke re-ran the engine: the timings line names each stage.
+  for (const s of samples) assert.match(s, /^parse [\d.]+ ms · rewrite [\d.]+ ms · diff [\d.]+ ms · verdict [\d.]+ ms$/);
   await editor.evaluate((el) => el.blur());
   await screenshot(page, 'rewrite-9-big');
   assert.deepEqual(errors, []);
-  await context.close();
-});
-
-test('numbers: load to interactive and the example run', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(env.server.url);
-  await page.getByTestId('load-example').waitFor();
-  const interactive = await page.evaluate(() => performance.now());
-  const clickToReport = await page.evaluate(async (summary) => {
-    const t0 = performance.now();
-    document.querySelector('[data-testid="load-example"]').click();
-    await new Promise((done) => {
-      const check = () =>
-        document.querySelector('[data-testid="report-summary"]')?.textContent === summary ? done() : setTimeout(check, 1);
-      check();
-    });
-    return performance.now() - t0;
-  }, SUMMARY);
-  console.log(`load to interactive: ${interactive.toFixed(0)} ms (navigation start → example button usable)`);
-  console.log(`example project (24 files): ${await page.getByTestId('timings').textContent()}; click → report shown ${clickToReport.toFixed(0)} ms`);
   await context.close();
 });
 
