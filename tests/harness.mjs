@@ -143,3 +143,18 @@ export async function selectFile(page, path) {
   await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();
   await page.locator(`[data-testid="file-row"][data-path="${path}"].selected`).waitFor();
 }
+
+/** A big handler file: `handlers` functions of 5 lines, each with a registry lookup. */
+export function bigFile(handlers) {
+  const out = [];
+  for (let i = 0; i < handlers; i++) {
+    out.push(
+      `pub fn handler_${i}(request :: Request) -> Response do`,
+      '  let reg_pid = Process.whereis("mesher_registry")',
+      '  let pool = PipelineRegistry.get_pool(reg_pid)',
+      `  HTTP.response(200, "ok ${i}")`,
+      'end',
+    );
+  }
+  return out.join('\n') + '\n';
+}

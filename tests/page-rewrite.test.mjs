@@ -4,7 +4,7 @@
 // The page's latencies are measured by `cargo xtask bench page`, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
+import { openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile, bigFile } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -273,25 +273,10 @@ test('file tree: badges, changed-only filter, new / rename / delete', async () =
   await context.close();
 });
 
-/** A 1,000-line project file: 200 handlers of 5 lines, each with a registry lookup. */
-function bigFile() {
-  const out = [];
-  for (let i = 0; i < 200; i++) {
-    out.push(
-      `pub fn handler_${i}(request :: Request) -> Response do`,
-      '  let reg_pid = Process.whereis("mesher_registry")',
-      '  let pool = PipelineRegistry.get_pool(reg_pid)',
-      `  HTTP.response(200, "ok ${i}")`,
-      'end',
-    );
-  }
-  return out.join('\n') + '\n';
-}
-
 test('typing in a 1,000-line file updates its diff', async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
-  await editor.fill(bigFile());
+  await editor.fill(bigFile(200));
   await page.getByTestId('report-summary').filter({ hasText: /^200 replacements in 1 file/ }).waitFor();
   const samples = [];
   for (let k = 0; k < 5; k++) {

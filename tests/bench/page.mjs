@@ -5,7 +5,7 @@
 // characters typed at full speed (time from the last one until the diff shows them all). Keys are
 // real key presses (playwright's keyboard), so the browser edits the textarea as for a user.
 // Not a test: it prints numbers. Usage: node tests/bench/page.mjs [--samples N]
-import { startServer, launchBrowser } from '../harness.mjs';
+import { bigFile, launchBrowser, startServer } from '../harness.mjs';
 
 const samples = Number(process.argv[process.argv.indexOf('--samples') + 1]) || 30;
 const SUMMARY = /^41 replacements in 8 files/;
@@ -14,20 +14,6 @@ const stats = (xs) => {
   const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
   return `median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (n = ${s.length})`;
 };
-
-function bigFile() {
-  const out = [];
-  for (let i = 0; i < 210; i++) {
-    out.push(
-      `pub fn handler_${i}(request :: Request) -> Response do`,
-      '  let reg_pid = Process.whereis("mesher_registry")',
-      '  let pool = PipelineRegistry.get_pool(reg_pid)',
-      `  HTTP.response(200, "ok ${i}")`,
-      'end',
-    );
-  }
-  return out.join('\n') + '\n';
-}
 
 const server = await startServer();
 const browser = await launchBrowser();
@@ -56,7 +42,7 @@ try {
   console.log(`example → report: ${toReport.toFixed(0)} ms`);
 
   // The big file joins the example (answering "Add to it" where the page asks).
-  const text = bigFile();
+  const text = bigFile(210); // 1,050 lines
   await page.getByTestId('upload-files').setInputFiles({ name: 'big.mpl', mimeType: 'text/plain', buffer: Buffer.from(text) });
   const add = page.getByTestId('bring-add');
   if (await add.waitFor(bound(3_000)).then(() => true, () => false)) await add.click();
