@@ -1,7 +1,7 @@
 //! Bundles: a whole playground state as a readable JSON file, for states too big for a link
 //! and for the page's autosave.
 //!
-//! `{"format": "mesh-playground-bundle", "version": 1, "files": [{"path", "text"}], "rule", "selected",
+//! `{"format": "mesh-playground-bundle", "version": 1, "engine", "files": [{"path", "text"}], "rule", "selected",
 //! "view", "simulation"}`. Like a link, a bundle is versioned: a later format bumps `version`
 //! and keeps a reader for 1.
 
@@ -53,6 +53,7 @@ pub fn to_json(state: &State) -> String {
     let wire = BundleV1 {
         format: FORMAT.into(),
         version: VERSION,
+        engine: Some(crate::version().to_owned()),
         files: state.files.iter().map(|(path, text)| FileV1 { path: path.clone(), text: text.clone() }).collect(),
         rule: state.rule.clone(),
         selected: state.selected.clone(),
@@ -88,6 +89,7 @@ pub fn from_json(text: &str) -> Result<State, BundleError> {
     let state = State {
         files: wire.files.into_iter().map(|f| (f.path, f.text)).collect(),
         rule: wire.rule,
+        engine: wire.engine,
         selected: wire.selected,
         view: wire.view,
         simulation: Simulation {
@@ -107,13 +109,16 @@ struct Envelope {
     version: Option<u64>,
 }
 
-// ---- version 1: frozen ----
+// ---- version 1: frozen but for optional fields added since (bundles without them still open) ----
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BundleV1 {
     format: String,
     version: u64,
+    /// The engine that wrote the bundle (`crate::version()`), absent from the first bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    engine: Option<String>,
     files: Vec<FileV1>,
     rule: Rule,
     selected: Option<String>,
@@ -148,10 +153,16 @@ mod tests {
                 ("api/helpers.mpl".into(), "pub fn a() do\n  \"ü\\n\"\nend\n".into()),
                 ("main.mpl".into(), "fn main() do\n  a()\nend\n".into()),
             ],
-            rule: Rule { helper_form: HelperForm::Custom, custom_helper: "x".into(), ..Rule::default() },
+            rule: Rule {
+                helper_form: HelperForm::Custom,
+                custom_helper: "x".into(),
+                skip: vec!["main.mpl:main#1".into()],
+                ..Rule::default()
+            },
             selected: Some("main.mpl".into()),
             view: "split".into(),
             simulation: Simulation { scenario: "owner-down".into(), seed: 7, step: 3, remote_calls_work: true },
+            engine: Some(crate::version().into()),
         }
     }
 
@@ -162,6 +173,8 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["format"], "mesh-playground-bundle");
         assert_eq!(value["version"], 1);
+        assert_eq!(value["engine"], crate::version());
+        assert_eq!(value["rule"]["skip"][0], "main.mpl:main#1");
         assert_eq!(value["files"][1]["path"], "main.mpl");
         assert_eq!(value["files"][1]["text"], "fn main() do\n  a()\nend\n");
         assert_eq!(value["rule"]["helper_form"], "custom");

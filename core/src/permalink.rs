@@ -22,7 +22,7 @@ pub const MAX_FRAGMENT_LEN: usize = 16 * 1024 * 1024;
 pub const MAX_EXPANDED: usize = 50 * 1024 * 1024;
 
 /// Everything a link restores.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     /// Files with project-relative paths, in the order the user sees them.
     pub files: Vec<(String, String)>,
@@ -31,6 +31,41 @@ pub struct State {
     /// The page's view mode (`unified`, `split`, `project`, …); opaque here.
     pub view: String,
     pub simulation: Simulation,
+    /// The engine version (`crate::version()`) that wrote the link or bundle; None when it is older
+    /// than versions were recorded. Writing always records this build's version, whatever is here.
+    pub engine: Option<String>,
+}
+
+impl Default for State {
+    /// An empty state made by this engine.
+    fn default() -> State {
+        State {
+            files: Vec::new(),
+            rule: Rule::default(),
+            selected: None,
+            view: String::new(),
+            simulation: Simulation::default(),
+            engine: Some(crate::version().to_owned()),
+        }
+    }
+}
+
+impl State {
+    /// What to tell the user when this state was written by another engine version (None: same one).
+    pub fn engine_notice(&self) -> Option<String> {
+        let here = crate::version();
+        match self.engine.as_deref() {
+            Some(v) if v == here => None,
+            Some(v) => Some(format!(
+                "This was made with mesh-rewrite {v}; this page runs {here}. The files, rule and choices were restored as \
+                 saved, but the rewrite, checks and verdict are this version's and may differ from what its author saw."
+            )),
+            None => Some(format!(
+                "This was made by an earlier playground that did not record its version; this page runs mesh-rewrite \
+                 {here}. The files and rule were restored as saved, but results may differ from what its author saw."
+            )),
+        }
+    }
 }
 
 /// The simulator panel's settings.
@@ -261,7 +296,10 @@ impl TryFrom<StateV1> for State {
                 expected_counts: r.expected_counts.into_iter().map(|(p, n)| (p, n as usize)).collect::<BTreeMap<_, _>>(),
                 helper_form,
                 custom_helper: r.custom_helper,
+                skip: Vec::new(),
+                only: Vec::new(),
             },
+            engine: None,
             selected: w.selected,
             view: w.view,
             simulation: Simulation::from_wire(w.simulation),
@@ -279,21 +317,41 @@ mod tests {
                 ("api/helpers.mpl".into(), "pub fn a() do\n  1\nend\n".into()),
                 ("main.mpl".into(), "fn main() do\n  a()\nend\n".into()),
             ],
-            rule: Rule { helper_form: HelperForm::NodeMode, ..Rule::default() },
+            rule: Rule { helper_form: HelperForm::NodeMode, skip: vec!["main.mpl:main#1".into()], ..Rule::default() },
             selected: Some("main.mpl".into()),
             view: "split".into(),
             simulation: Simulation { scenario: "owner-down".into(), seed: 7, step: 3, remote_calls_work: true },
+            engine: Some(crate::version().into()),
         }
     }
 
     #[test]
     fn round_trip_restores_everything() {
-        for link in [encode(&sample(), None), encode_v1(&sample())] {
+        // v1 links carried neither the engine's version nor choices.
+        let v1 = State { engine: None, rule: Rule { skip: Vec::new(), ..sample().rule }, ..sample() };
+        for (link, state) in [(encode(&sample(), None), sample()), (encode_v1(&sample()), v1)] {
             assert!(link.starts_with("v2.") || link.starts_with("v1."), "{link}");
             assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-            assert_eq!(decode(&link, None), Ok(sample()));
-            assert_eq!(decode(&format!("#{link}"), None), Ok(sample()));
+            assert_eq!(decode(&link, None).as_ref(), Ok(&state));
+            assert_eq!(decode(&format!("#{link}"), None), Ok(state));
         }
+    }
+
+    #[test]
+    fn another_engine_version_is_named() {
+        assert_eq!(sample().engine_notice(), None);
+        let other = State { engine: Some("0.0.9 (grammar 000000000000)".into()), ..sample() };
+        assert_eq!(
+            other.engine_notice().unwrap(),
+            format!(
+                "This was made with mesh-rewrite 0.0.9 (grammar 000000000000); this page runs {}. The files, rule and \
+                 choices were restored as saved, but the rewrite, checks and verdict are this version's and may differ \
+                 from what its author saw.",
+                crate::version()
+            )
+        );
+        let old = decode(&encode_v1(&sample()), None).unwrap();
+        assert!(old.engine_notice().unwrap().starts_with("This was made by an earlier playground that did not record its version;"));
     }
 
     #[test]
@@ -306,7 +364,8 @@ mod tests {
         edited.files.push(("api/new.mpl".into(), "fn n() do\n  2\nend\n".into()));
         edited.files.remove(0);
         let link = encode(&edited, baseline);
-        assert!(link.len() < 120, "{link}");
+        // The edits, the engine's version (28 characters) and one choice; the files would be ~3,000.
+        assert!(link.len() < 170, "{}: {link}", link.len());
         assert_eq!(decode(&link, baseline), Ok(edited.clone()));
         // The same link cannot be read against other files: refused, not misread.
         let other = vec![("main.mpl".to_owned(), "fn main() do\nend\n".to_owned())];
@@ -355,7 +414,8 @@ mod tests {
         for form in HelperForm::ALL {
             let state = State { rule: Rule { helper_form: form, ..Rule::default() }, ..sample() };
             assert_eq!(decode(&encode(&state, None), None), Ok(state.clone()), "{form:?}");
-            assert_eq!(decode(&encode_v1(&state), None), Ok(state), "{form:?}");
+            let v1 = State { engine: None, rule: Rule { skip: Vec::new(), ..state.rule }, ..state };
+            assert_eq!(decode(&encode_v1(&v1), None), Ok(v1), "{form:?}");
         }
         let mut wire = StateV1::from(&sample());
         wire.rule.helper_form = 5;

@@ -20,7 +20,8 @@ fn example() -> Vec<(String, String)> {
 fn v1_states() -> Vec<(&'static str, State)> {
     let files = example();
     vec![
-        ("example-default", State { files: files.clone(), ..State::default() }),
+        // Links and bundles of this time did not record the engine's version.
+        ("example-default", State { files: files.clone(), engine: None, ..State::default() }),
         (
             "unicode-crlf-custom",
             State {
@@ -39,9 +40,10 @@ fn v1_states() -> Vec<(&'static str, State)> {
                 selected: Some("api/ünï.mpl".into()),
                 view: "project".into(),
                 simulation: Simulation { scenario: "owner-down".into(), seed: 42, step: 7, remote_calls_work: true },
+                engine: None,
             },
         ),
-        ("node-mode-split", State { files: files[..3].to_vec(), rule: Rule { helper_form: HelperForm::NodeMode, ..Rule::default() }, view: "split".into(), ..State::default() }),
+        ("node-mode-split", State { files: files[..3].to_vec(), rule: Rule { helper_form: HelperForm::NodeMode, ..Rule::default() }, view: "split".into(), engine: None, ..State::default() }),
     ]
 }
 

@@ -27,6 +27,8 @@ const DICTIONARY_1: &str = include_str!("dictionary.txt");
 const DICTIONARY_ID: u8 = 1;
 const DEFLATED: u8 = 0b01;
 const AGAINST_BASELINE: u8 = 0b10;
+/// An `ExtraV2` follows the state (links from before it have none).
+const EXTRA: u8 = 0b100;
 
 /// Files a link may be written against: the page's bundled example.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +56,15 @@ struct StateV2 {
     selected: Option<String>,
     view: String,
     simulation: (String, u64, u32, bool),
+}
+
+/// What links carry since the engine version and the per-replacement choices were added.
+#[derive(Serialize, Deserialize, PartialEq, Debug, Default)]
+struct ExtraV2 {
+    /// `engine_wire()`: which engine wrote the link, in 8 bytes.
+    engine: [u8; 8],
+    skip: Vec<String>,
+    only: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
@@ -132,6 +143,8 @@ impl TryFrom<RuleV2> for Rule {
             },
             helper_form: super::byte_form(w.helper_form)?,
             custom_helper: w.custom_helper,
+            skip: Vec::new(),
+            only: Vec::new(),
         })
     }
 }
@@ -158,9 +171,11 @@ fn pack(state: &State, files: FilesV2, baseline: Option<Baseline>) -> Vec<u8> {
         view: state.view.clone(),
         simulation: state.simulation.to_wire(),
     };
-    let bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
+    let extra = ExtraV2 { engine: engine_wire(), skip: state.rule.skip.clone(), only: state.rule.only.clone() };
+    let mut bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
+    bytes.extend(postcard::to_allocvec(&extra).expect("in-memory serialization cannot fail"));
     let deflated = deflate_with_dictionary(DICTIONARY_1.as_bytes(), &bytes);
-    let mut header = DICTIONARY_ID << 4;
+    let mut header = DICTIONARY_ID << 4 | EXTRA;
     let mut out = Vec::with_capacity(bytes.len().min(deflated.len()) + 5);
     out.push(0);
     if let Some(base) = baseline {
@@ -233,7 +248,7 @@ fn shorter_edit(index: u32, old: &str, new: &str) -> EditV2 {
 pub fn decode(payload: &str, baseline: Option<Baseline>) -> Result<State, LinkError> {
     let bytes = super::unbase64(payload)?;
     let (&header, mut rest) = bytes.split_first().ok_or(LinkError::Corrupt)?;
-    if header >> 4 != DICTIONARY_ID || header & 0b1100 != 0 {
+    if header >> 4 != DICTIONARY_ID || header & 0b1000 != 0 {
         return Err(LinkError::UnknownVersion(format!("v2 with dictionary {}", header >> 4)));
     }
     let base = if header & AGAINST_BASELINE != 0 {
@@ -254,7 +269,12 @@ pub fn decode(payload: &str, baseline: Option<Baseline>) -> Result<State, LinkEr
     } else {
         rest
     };
-    let (wire, tail): (StateV2, _) = postcard::take_from_bytes(body).map_err(|_| LinkError::Malformed)?;
+    let (wire, mut tail): (StateV2, _) = postcard::take_from_bytes(body).map_err(|_| LinkError::Malformed)?;
+    let mut extra = None;
+    if header & EXTRA != 0 {
+        let (e, rest): (ExtraV2, _) = postcard::take_from_bytes(tail).map_err(|_| LinkError::Malformed)?;
+        (extra, tail) = (Some(e), rest);
+    }
     if !tail.is_empty() {
         return Err(LinkError::Malformed);
     }
@@ -263,13 +283,43 @@ pub fn decode(payload: &str, baseline: Option<Baseline>) -> Result<State, LinkEr
         (FilesV2::Edits(edits), Some(base)) => apply(edits, base)?,
         (FilesV2::Edits(_), None) => return Err(LinkError::Malformed),
     };
+    let mut rule = Rule::try_from(wire.rule)?;
+    let engine = extra.map(|e| {
+        (rule.skip, rule.only) = (e.skip, e.only);
+        engine_name(e.engine)
+    });
     Ok(State {
         files,
-        rule: Rule::try_from(wire.rule)?,
+        engine,
+        rule,
         selected: wire.selected,
         view: wire.view,
         simulation: Simulation::from_wire(wire.simulation),
     })
+}
+
+/// This engine as a link records it: the crate's major, minor and patch version, then the first 40
+/// bits of the grammar's hash (a link's length counts; `crate::version()` is 28 bytes).
+fn engine_wire() -> [u8; 8] {
+    let part = |name: &str| name.parse::<u8>().unwrap_or(u8::MAX);
+    let grammar = u64::from_str_radix(tree_sitter_mesh::GRAMMAR_HASH, 16).unwrap_or_default();
+    let mut wire = [0; 8];
+    wire[..3].copy_from_slice(&[
+        part(env!("CARGO_PKG_VERSION_MAJOR")),
+        part(env!("CARGO_PKG_VERSION_MINOR")),
+        part(env!("CARGO_PKG_VERSION_PATCH")),
+    ]);
+    wire[3..].copy_from_slice(&grammar.to_be_bytes()[2..7]);
+    wire
+}
+
+/// The engine a link names, as `crate::version()` reads for this one.
+fn engine_name(wire: [u8; 8]) -> String {
+    if wire == engine_wire() {
+        return crate::version().to_owned();
+    }
+    let hash: String = wire[3..].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}.{}.{} (grammar {hash}…)", wire[0], wire[1], wire[2])
 }
 
 fn apply(edits: Vec<EditV2>, base: Baseline) -> Result<Vec<(String, String)>, LinkError> {
@@ -399,6 +449,12 @@ mod tests {
         assert_eq!(inflate_with_dictionary(DICTIONARY_1.as_bytes(), &with, 1 << 20).unwrap(), text);
         // Without the dictionary in the window, the back references point nowhere.
         assert_eq!(inflate_with_dictionary(b"", &with, 1 << 20), Err(LinkError::Corrupt));
+    }
+
+    #[test]
+    fn a_link_names_the_engine_that_wrote_it() {
+        assert_eq!(engine_name(engine_wire()), crate::version());
+        assert_eq!(engine_name([0, 2, 1, 0xab, 0xcd, 0, 1, 2]), "0.2.1 (grammar abcd000102…)");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The seed plan's verification list, computed on the rewritten project instead of grepped.
 
-use super::report::{plural, Check, Diagnostic, FileStatus};
+use super::report::{plural, Check, Diagnostic, FileStatus, SkipReason};
 use super::rule::Rule;
 use super::scan::Arg;
 use super::FileRewrite;
@@ -28,6 +28,11 @@ fn changed(f: &FileRewrite) -> bool {
     matches!(f.report.status, FileStatus::Modified | FileStatus::Created)
 }
 
+/// How many of the file's lookups the user chose to keep.
+fn chosen(f: &FileRewrite) -> usize {
+    f.report.skipped.iter().filter(|s| s.reason == SkipReason::Chosen).count()
+}
+
 fn changed_files_parse(files: &[FileRewrite]) -> Check {
     let problems = files
         .iter()
@@ -42,15 +47,18 @@ fn lookups_left(files: &[FileRewrite], rule: &Rule) -> Check {
     let mut problems = Vec::new();
     let mut kept = Vec::new();
     for f in files {
-        for l in &f.after().lookups {
-            if !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
-                continue;
-            }
+        let registry = |l: &&super::scan::Lookup| matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name);
+        // What the rewrite left in a file it rewrote is exactly what the user chose to keep.
+        let left = f.after().lookups.iter().filter(registry).filter(|l| !l.in_helper).count();
+        let by_choice = f.report.status != FileStatus::Blocked && !f.excluded && left <= chosen(f);
+        for l in f.after().lookups.iter().filter(registry) {
             let at = format!("{}:{}", f.file.path, l.spot.line);
             if f.excluded {
                 kept.push(format!("{at} (excluded)"));
             } else if l.in_helper {
                 kept.push(format!("{at} (helper)"));
+            } else if by_choice {
+                kept.push(format!("{at} (skipped by choice)"));
             } else {
                 problems.push(format!("{at} still calls Process.whereis(\"{}\")", rule.registry_name));
             }
@@ -60,9 +68,15 @@ fn lookups_left(files: &[FileRewrite], rule: &Rule) -> Check {
     check("registry lookup left only in excluded files and the helper", problems, ok)
 }
 
+/// Whether the file had lookups to replace that the user did not choose to keep.
 fn had_rewritable_lookups(f: &FileRewrite, rule: &Rule) -> bool {
-    !f.excluded
-        && f.before.lookups.iter().any(|l| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name))
+    let rewritable = f
+        .before
+        .lookups
+        .iter()
+        .filter(|l| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name))
+        .count();
+    !f.excluded && rewritable > chosen(f)
 }
 
 fn helper_called(files: &[FileRewrite], rule: &Rule) -> Check {
@@ -110,9 +124,13 @@ fn helper_imported(files: &[FileRewrite], rule: &Rule) -> Check {
 
 fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
     let mut made: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut kept: BTreeMap<&str, usize> = BTreeMap::new();
     for f in files {
         if !f.report.replacements.is_empty() {
             made.insert(&f.file.path, f.report.replacements.len());
+        }
+        if chosen(f) > 0 {
+            kept.insert(&f.file.path, chosen(f));
         }
     }
     let mut paths: Vec<&str> = rule.expected_counts.keys().map(String::as_str).chain(made.keys().copied()).collect();
@@ -122,12 +140,24 @@ fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
     for path in paths {
         let planned = rule.expected_counts.get(path).copied().unwrap_or(0);
         let actual = made.get(path).copied().unwrap_or(0);
-        if planned != actual {
-            problems.push(format!("{path}: planned {planned}, made {actual}"));
+        let skipped = kept.get(path).copied().unwrap_or(0);
+        if planned != actual + skipped {
+            let by_choice = if skipped > 0 { format!(" (and {skipped} skipped by choice)") } else { String::new() };
+            problems.push(format!("{path}: planned {planned}, made {actual}{by_choice}"));
         }
     }
     let total: usize = made.values().sum();
-    let ok = format!("{} in {}, as planned", plural(total, "replacement"), plural(made.len(), "file"));
+    let skipped: usize = kept.values().sum();
+    let ok = if skipped == 0 {
+        format!("{} in {}, as planned", plural(total, "replacement"), plural(made.len(), "file"))
+    } else {
+        format!(
+            "{} in {} and {} skipped by choice, as planned",
+            plural(total, "replacement"),
+            plural(made.len(), "file"),
+            skipped
+        )
+    };
     check("replacement counts match the plan", problems, ok)
 }
 

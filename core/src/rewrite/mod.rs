@@ -5,6 +5,7 @@
 //! the whole project (the helper, diagnostics, the verification checks).
 
 mod checks;
+pub mod choice;
 mod edit;
 pub mod report;
 pub mod rule;
@@ -17,7 +18,9 @@ use edit::{Edit, ImportPlan};
 use report::*;
 use rule::Rule;
 use scan::{Arg, MentionKind, Scan, ScanContext};
+use choice::Choices;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use tree_sitter::Parser;
 
 /// A file after the rewrite.
@@ -184,6 +187,22 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
     let before = scan::scan(parsed, &cx);
     let errors = parsed.errors().to_vec();
 
+    let choices = Choices::for_file(&rule.skip, &rule.only, path);
+    // Each function's lookups of the registry, counted from 1: what a `PATH:FUNCTION#N` choice names.
+    let mut ordinals: HashMap<Option<&str>, usize> = HashMap::new();
+    let chosen: Vec<bool> = before
+        .lookups
+        .iter()
+        .map(|l| {
+            if choices.none() || !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
+                return false;
+            }
+            let function = l.function.as_deref();
+            let ordinal = ordinals.entry(function).or_default();
+            *ordinal += 1;
+            choices.skips(path, l.spot.line, function, *ordinal)
+        })
+        .collect();
     let mut replaced = Vec::new();
     let mut skipped = Vec::new();
     let mut blocked = false;
@@ -193,6 +212,7 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
             _ if excluded => SkipReason::ExcludedFile,
             _ if lookup.in_helper => SkipReason::HelperBody,
             Arg::Other => SkipReason::NonLiteralArgument,
+            Arg::Literal(_) if chosen[i] => SkipReason::Chosen,
             Arg::Literal(_) if !errors.is_empty() => {
                 blocked = true;
                 SkipReason::SyntaxError

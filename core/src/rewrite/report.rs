@@ -78,6 +78,9 @@ pub enum SkipReason {
     NonLiteralArgument,
     #[serde(rename = "syntax error")]
     SyntaxError,
+    /// The user chose to keep it (`skip`/`only` in the config or on the command line, a box unticked in the page).
+    #[serde(rename = "skipped by choice")]
+    Chosen,
 }
 
 impl SkipReason {
@@ -89,6 +92,7 @@ impl SkipReason {
             SkipReason::String => "string",
             SkipReason::NonLiteralArgument => "non-literal argument",
             SkipReason::SyntaxError => "syntax error",
+            SkipReason::Chosen => "skipped by choice",
         }
     }
 }
@@ -209,9 +213,11 @@ impl Report {
         }
         let changed = self.files.iter().filter(|f| matches!(f.status, FileStatus::Modified | FileStatus::Created)).count();
         let passed = self.checks.iter().filter(|c| c.passed).count();
+        let chosen = self.files.iter().flat_map(|f| &f.skipped).filter(|s| s.reason == SkipReason::Chosen).count();
+        let chosen = if chosen > 0 { format!(" ({chosen} skipped by choice)") } else { String::new() };
         let _ = writeln!(
             out,
-            "{} in {}; {} of {} checks passed",
+            "{} in {}{chosen}; {} of {} checks passed",
             plural(self.replacement_count(), "replacement"),
             plural(changed, "changed file"),
             passed,

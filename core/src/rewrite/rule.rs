@@ -1,6 +1,7 @@
 //! The rewrite rule as data: the seed plan's values are the defaults; a TOML file or the page can change any.
 
 use crate::project::check_path;
+use super::choice::Selector;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +63,12 @@ pub struct Rule {
     pub helper_form: HelperForm,
     /// The helper's full text for `HelperForm::Custom`.
     pub custom_helper: String,
+    /// Replacements the user chose not to make (`choice::Selector`s: `PATH`, `PATH:LINE`, `PATH:FUNCTION#N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<String>,
+    /// When not empty, the only replacements to make (selectors as in `skip`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
 }
 
 impl Default for Rule {
@@ -86,6 +93,8 @@ impl Default for Rule {
             expected_counts: counts.iter().map(|(p, n)| (p.to_string(), *n)).collect(),
             helper_form: HelperForm::Plan,
             custom_helper: String::new(),
+            skip: Vec::new(),
+            only: Vec::new(),
         }
     }
 }
@@ -202,6 +211,13 @@ impl Rule {
         for path in &self.excluded_files {
             if let Err(problem) = check_path(path) {
                 err("excluded_files", format!("excluded_files entry {path:?} {problem}"));
+            }
+        }
+        for (field, list) in [("skip", &self.skip), ("only", &self.only)] {
+            for selector in list {
+                if let Err(problem) = Selector::parse(selector) {
+                    err(field, format!("{field} entry {problem}"));
+                }
             }
         }
         for path in self.expected_counts.keys() {
