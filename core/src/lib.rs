@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod diff;
+pub mod export;
 pub mod highlight;
 pub mod intake;
 mod lines;

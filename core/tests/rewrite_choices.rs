@@ -144,3 +144,25 @@ fn choices_are_idempotent() {
     );
     assert!(!again.changed(), "{}", again.patch());
 }
+
+#[test]
+fn the_config_holds_the_rule_and_the_choices_and_reads_back() {
+    let rule = Rule {
+        helper_form: mesh_rewrite::rewrite::rule::HelperForm::NodeLocal,
+        skip: vec!["api/a.mpl:list#2".into(), "api/\"q\".mpl".into()],
+        ..Rule::default()
+    };
+    let config = rule.to_config();
+    let expected = format!(
+        "# mesh-rewrite config, written by mesh-rewrite {}\n\
+         # mesh-rewrite rewrite --config mesh-rewrite.toml --write PROJECT_DIR\n\n\
+         registry_name = \"mesher_registry\"\nhelper_name = \"get_registry\"\nhelper_file = \"api/helpers.mpl\"\n\
+         excluded_files = [\"ingestion/pipeline.mpl\"]\nstay_local = [\"stream_manager\"]\nhelper_form = \"node-local\"\n\
+         custom_helper = \"\"\nskip = [\"api/a.mpl:list#2\", 'api/\"q\".mpl']\n\n[expected_counts]\n\
+         \"api/alerts.mpl\" = 7\n\"api/dashboard.mpl\" = 6\n\"api/detail.mpl\" = 1\n\"api/search.mpl\" = 4\n\
+         \"api/settings.mpl\" = 3\n\"api/team.mpl\" = 7\n\"ingestion/routes.mpl\" = 11\n\"ingestion/ws_handler.mpl\" = 2\n",
+        mesh_rewrite::version()
+    );
+    assert_eq!(config, expected);
+    assert_eq!(toml::from_str::<Rule>(&config).unwrap(), rule);
+}

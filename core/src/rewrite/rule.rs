@@ -100,6 +100,16 @@ impl Default for Rule {
 }
 
 impl Rule {
+    /// The rule as a `--config` file: what the page hands to the CLI so it does exactly what the page showed.
+    pub fn to_config(&self) -> String {
+        let body = toml::to_string(self).expect("a rule is plain strings, lists and a map");
+        format!(
+            "# mesh-rewrite config, written by mesh-rewrite {}\n\
+             # mesh-rewrite rewrite --config mesh-rewrite.toml --write PROJECT_DIR\n\n{body}",
+            crate::version()
+        )
+    }
+
     /// The helper function's text (ending in a newline) for this rule's form, names substituted.
     pub fn helper_source(&self) -> String {
         let text = match self.helper_form {
