@@ -80,6 +80,11 @@ fn skipping_one_keeps_that_call_and_the_import() {
     assert_eq!(replaced_lines(&out, "api/a.mpl"), [2, 8]);
     let skipped = &out.report.files.iter().find(|f| f.path == "api/a.mpl").unwrap().skipped;
     assert_eq!(skipped.iter().map(|s| (s.line, s.column, s.reason.as_str())).collect::<Vec<_>>(), [(3, 11, "skipped by choice")]);
+    // What the page's boxes toggle: each replacement and each lookup kept by choice names itself.
+    assert_eq!(skipped[0].choice.as_deref(), Some("api/a.mpl:list#2"));
+    let report = out.report.files.iter().find(|f| f.path == "api/a.mpl").unwrap();
+    let keys: Vec<&str> = report.replacements.iter().map(|r| r.choice.as_str()).collect();
+    assert_eq!(keys, ["api/a.mpl:list#1", "api/a.mpl:show#1"]);
     // The plan counted 3; 2 made and 1 kept by choice is what the user asked for.
     assert_eq!(
         check(&out, "replacement counts match the plan"),

@@ -171,8 +171,8 @@ struct Planned {
     excluded: bool,
     before: Scan,
     errors: Vec<SyntaxError>,
-    /// Indexes into `before.lookups` of the lookups replaced.
-    replaced: Vec<usize>,
+    /// Indexes into `before.lookups` of the lookups replaced, with their choice keys.
+    replaced: Vec<(usize, String)>,
     skipped: Vec<Skipped>,
     blocked: bool,
     edits: Vec<Edit>,
@@ -190,19 +190,24 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
     let choices = Choices::for_file(&rule.skip, &rule.only, path);
     // Each function's lookups of the registry, counted from 1: what a `PATH:FUNCTION#N` choice names.
     let mut ordinals: HashMap<Option<&str>, usize> = HashMap::new();
-    let chosen: Vec<bool> = before
+    let keys: Vec<Option<(usize, bool)>> = before
         .lookups
         .iter()
         .map(|l| {
-            if choices.none() || !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
-                return false;
+            if !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
+                return None;
             }
             let function = l.function.as_deref();
             let ordinal = ordinals.entry(function).or_default();
             *ordinal += 1;
-            choices.skips(path, l.spot.line, function, *ordinal)
+            Some((*ordinal, !choices.none() && choices.skips(path, l.spot.line, function, *ordinal)))
         })
         .collect();
+    let chosen = |i: usize| keys[i].is_some_and(|(_, chosen)| chosen);
+    let choice = |i: usize| {
+        let l = &before.lookups[i];
+        keys[i].map(|(n, _)| choice::Selector::call(path, l.function.as_deref(), n).to_string())
+    };
     let mut replaced = Vec::new();
     let mut skipped = Vec::new();
     let mut blocked = false;
@@ -212,17 +217,21 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
             _ if excluded => SkipReason::ExcludedFile,
             _ if lookup.in_helper => SkipReason::HelperBody,
             Arg::Other => SkipReason::NonLiteralArgument,
-            Arg::Literal(_) if chosen[i] => SkipReason::Chosen,
+            Arg::Literal(_) if chosen(i) => SkipReason::Chosen,
             Arg::Literal(_) if !errors.is_empty() => {
                 blocked = true;
                 SkipReason::SyntaxError
             }
             Arg::Literal(_) => {
-                replaced.push(i);
+                replaced.push((i, choice(i).unwrap_or_default()));
                 continue;
             }
         };
-        skipped.push(skip(&lookup.spot, reason));
+        let mut skipped_here = skip(&lookup.spot, reason);
+        if reason == SkipReason::Chosen {
+            skipped_here.choice = choice(i);
+        }
+        skipped.push(skipped_here);
     }
     for mention in &before.mentions {
         let reason = match mention.kind {
@@ -236,7 +245,7 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
     let call = format!("{}()", rule.helper_name);
     let mut edits: Vec<Edit> = replaced
         .iter()
-        .map(|&i| {
+        .map(|&(i, _)| {
             let spot = &before.lookups[i].spot;
             let (start_point, end_point) = (spot.start_point, spot.end_point);
             Edit { start: spot.start, end: spot.end, text: call.clone(), start_point, end_point }
@@ -286,8 +295,8 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
     let replacements = p
         .replaced
         .iter()
-        .map(|&i| {
-            let l = &p.before.lookups[i];
+        .map(|(i, choice)| {
+            let l = &p.before.lookups[*i];
             // Edits are sorted by range (lookups come in source order): one binary search each.
             let e = p
                 .edits
@@ -301,6 +310,7 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
                 end_byte: l.spot.end,
                 new_start_byte: starts[e],
                 new_end_byte: starts[e] + call_len,
+                choice: choice.clone(),
             }
         })
         .collect();
@@ -323,7 +333,7 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
 }
 
 fn skip(spot: &scan::Spot, reason: SkipReason) -> Skipped {
-    Skipped { line: spot.line, column: spot.column, reason, start_byte: spot.start, end_byte: spot.end }
+    Skipped { line: spot.line, column: spot.column, reason, start_byte: spot.start, end_byte: spot.end, choice: None }
 }
 
 /// The whole-project half: the helper, diagnostics and checks. `files` in any order.

@@ -45,6 +45,9 @@ pub struct Replacement {
     /// Where `get_registry()` sits in the rewritten file.
     pub new_start_byte: usize,
     pub new_end_byte: usize,
+    /// The selector naming this replacement for `skip`/`only` (`api/alerts.mpl:handle_list#2`).
+    #[serde(skip)]
+    pub choice: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,6 +65,9 @@ pub struct Skipped {
     pub reason: SkipReason,
     pub start_byte: usize,
     pub end_byte: usize,
+    /// For a lookup skipped by choice, the selector naming it (what accepting it again removes).
+    #[serde(skip)]
+    pub choice: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
