@@ -5,7 +5,7 @@ use crate::engine::Analysis;
 use mesh_rewrite::diff::Hunk;
 use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
-use mesh_rewrite::rewrite::report::{FileStatus, HelperAction};
+use mesh_rewrite::rewrite::report::{FileStatus, HelperAction, SkipReason};
 use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
@@ -44,6 +44,8 @@ pub struct Badges {
     pub errors: usize,
     /// Lookups kept as they are (excluded file, comment, syntax error…).
     pub skipped: usize,
+    /// Of those, the ones the user chose to keep (unticked).
+    pub chosen: usize,
     /// Created by the rewrite (the helper file when the project has none).
     pub created: bool,
 }
@@ -57,6 +59,7 @@ pub fn file_badges(analysis: &Analysis, path: &str) -> Badges {
         replacements: report.map_or(0, |r| r.replacements.len()),
         errors,
         skipped: report.map_or(0, |r| r.skipped.len()),
+        chosen: report.map_or(0, |r| r.skipped.iter().filter(|s| s.reason == SkipReason::Chosen).count()),
         created: outcome.files.iter().any(|f| f.path == path && f.original.is_none()),
     }
 }
@@ -74,7 +77,9 @@ pub fn summary(analysis: &Analysis) -> String {
         HelperAction::Blocked => format!("helper not inserted: {} has syntax errors", report.helper.path),
         HelperAction::Unread => format!("helper not inserted: {} could not be read", report.helper.path),
     };
-    format!("{} in {} · {helper}", plural(report.replacement_count(), "replacement"), plural(with, "file"))
+    let chosen = report.files.iter().flat_map(|f| &f.skipped).filter(|s| s.reason == SkipReason::Chosen).count();
+    let chosen = if chosen > 0 { format!(" · {chosen} skipped by choice") } else { String::new() };
+    format!("{} in {}{chosen} · {helper}", plural(report.replacement_count(), "replacement"), plural(with, "file"))
 }
 
 /// Who a verdict row's sentence is about: the form's name, or the project's own helper.

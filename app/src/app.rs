@@ -5,7 +5,7 @@
 //! `data-tab` on the layout says which. The simulator takes the middle column when its tab is on.
 
 use crate::components::{
-    diagnostics::Diagnostics, diff_view::DiffView, editor::Editor, file_tree::FileTree, options::Options,
+    apply::Apply, diagnostics::Diagnostics, diff_view::DiffView, editor::Editor, file_tree::FileTree, options::Options,
     report::Report, share::UpdateOffer, simulator::Simulator, timings::Timings, toolbar::{Messages, Toolbar}, tree_view::TreeView,
 };
 use crate::examples;
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
             <aside class="side">
                 <div class="pane report-pane" data-pane="report">
                     <Report />
+                    <Apply />
                     <Timings />
                     <Options />
                 </div>
@@ -62,6 +63,10 @@ pub fn App() -> impl IntoView {
                 </div>
             </aside>
         </main>
+        // Which engine made what the page shows: links, bundles and reports carry the same words.
+        <footer class="engine-version" data-testid="engine-version">
+            {format!("mesh-rewrite {}", mesh_rewrite::version())}
+        </footer>
     }
 }
 

@@ -251,6 +251,43 @@ impl Store {
         }
     }
 
+    /// Accepts or rejects one replacement, named by its selector (`Replacement::choice`), and re-runs.
+    /// Rejecting one of a file rejected as a whole is a no-op; accepting one there keeps the file's
+    /// other lookups rejected, one by one.
+    pub fn choose(&self, selector: &str, accept: bool) {
+        let Some((path, _)) = selector.rsplit_once(':') else { return };
+        let path = path.to_owned();
+        // The file's lookups kept by choice, to name one by one when the whole file was rejected.
+        let kept: Vec<String> = self.analysis.with_untracked(|a| {
+            let Some(outcome) = &a.outcome else { return Vec::new() };
+            let file = outcome.report.files.iter().find(|f| f.path == path);
+            file.map(|f| f.skipped.iter().filter_map(|s| s.choice.clone()).collect()).unwrap_or_default()
+        });
+        self.rule.update(|rule| {
+            if accept {
+                if rule.skip.contains(&path) {
+                    rule.skip.retain(|s| *s != path);
+                    rule.skip.extend(kept.into_iter().filter(|k| k != selector));
+                }
+                rule.skip.retain(|s| s != selector);
+            } else if !rule.skip.iter().any(|s| s == selector || *s == path) {
+                rule.skip.push(selector.to_owned());
+            }
+        });
+        self.rerun();
+    }
+
+    /// Accepts or rejects every replacement of a file, and re-runs.
+    pub fn choose_file(&self, path: &str, accept: bool) {
+        self.rule.update(|rule| {
+            rule.skip.retain(|s| s != path && !s.strip_prefix(path).is_some_and(|rest| rest.starts_with(':')));
+            if !accept {
+                rule.skip.push(path.to_owned());
+            }
+        });
+        self.rerun();
+    }
+
     /// Re-runs soon: at once (after the events already queued) when the last run was fast, else
     /// once typing pauses for half as long as a run took, at most `DEBOUNCE_MS`.
     pub fn rerun_soon(&self) {
@@ -409,6 +446,7 @@ impl Store {
             selected: self.selected.get_untracked(),
             view: view_string(self.view.get_untracked(), self.tab.get_untracked(), &self.base.get_untracked()),
             simulation: self.simulation.get_untracked(),
+            ..permalink::State::default()
         }
     }
 

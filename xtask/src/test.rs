@@ -171,7 +171,10 @@ fn e2e() -> Result {
         .filter(|n| n.ends_with(".test.mjs"))
         .collect();
     files.sort();
+    // page-review compares the page's downloads with what the CLI writes (built already by `native`).
+    status(&mut cmd("cargo", &["build", "-p", "mesh-rewrite-cli"]))?;
+    let cli = root().join("target/debug/mesh-rewrite");
     let mut c = cmd("node", &["--test", "--test-reporter=spec", "--test-concurrency=1"]);
-    c.args(&files).current_dir(&dir).env("DIST_DIR", root().join("dist"));
+    c.args(&files).current_dir(&dir).env("DIST_DIR", root().join("dist")).env("MESH_REWRITE_BIN", cli);
     status(&mut c)
 }

@@ -115,6 +115,18 @@ pub fn DiffView() -> impl IntoView {
             .and_then(|f| f.original.as_deref())
             .unwrap_or_default();
         let old_lines: Vec<&str> = original.lines().collect();
+        // The file's replacements (original line, choice key, function), for each hunk's boxes.
+        let replacements: Vec<(usize, String, String)> = analysis
+            .outcome
+            .as_ref()
+            .and_then(|o| o.report.files.iter().find(|f| f.path == path))
+            .map(|f| {
+                let name = |r: &mesh_rewrite::rewrite::report::Replacement| {
+                    r.function.clone().unwrap_or_else(|| "(top level)".into())
+                };
+                f.replacements.iter().map(|r| (r.line, r.choice.clone(), name(r))).collect()
+            })
+            .unwrap_or_default();
         let spans = analysis.line_spans.get(&path).cloned().unwrap_or_default();
         let opened = opened.get();
         let mut out = Vec::new();
@@ -129,6 +141,10 @@ pub fn DiffView() -> impl IntoView {
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
             gap_rows(&mut out, i, next, first_old, &old_lines, &spans, mode, &opened);
+            let inside = |line: usize| line >= h.old_start && line < h.old_start + h.old_len;
+            if let Some(row) = hunk_choices(replacements.iter().filter(|(line, _, _)| inside(*line))) {
+                out.push(row);
+            }
             match mode {
                 View::Split => split_rows(&mut out, h, &spans),
                 _ => out.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
@@ -145,10 +161,17 @@ pub fn DiffView() -> impl IntoView {
         }
         out
     });
-    // A collapsed gap opens on click (one listener for every row).
+    // A collapsed gap opens on click, a hunk's box accepts or rejects its replacement (one
+    // listener for every row).
     let on_click = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        if let Some(choice) = target.get_attribute("data-choice") {
+            // A checkbox's click event sees its new state.
+            let accept = target.dyn_ref::<web_sys::HtmlInputElement>().is_some_and(|i| i.checked());
+            store.choose(&choice, accept);
+            return;
+        }
         let Ok(Some(gap)) = target.closest("[data-gap]") else { return };
         if let Some(index) = gap.get_attribute("data-gap").and_then(|g| g.parse::<usize>().ok()) {
             opened.update(|o| {
@@ -194,6 +217,20 @@ pub fn DiffView() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// A hunk's row of boxes, one per replacement in it (None when it holds none, like an import's).
+fn hunk_choices<'a>(replacements: impl Iterator<Item = &'a (usize, String, String)>) -> Option<String> {
+    let mut row = String::new();
+    for (line, choice, function) in replacements {
+        row.push_str(r#"<label class="hunk-choice"><input type="checkbox" checked data-testid="hunk-choice" data-choice=""#);
+        // An attribute value: a path may hold a quote.
+        escape_into(&mut row, &choice.replace('"', "&quot;"));
+        row.push_str(r#"" title="Untick to keep this call as it is"> "#);
+        escape_into(&mut row, &format!("line {line} in {function}"));
+        row.push_str("</label>");
+    }
+    (!row.is_empty()).then(|| format!(r#"<div class="hunk-choices" data-testid="hunk-choices">{row}</div>"#))
 }
 
 fn reveal(container: NodeRef<html::Div>, store: crate::state::Store, focus: &crate::state::Focus) {

@@ -93,7 +93,26 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
             store.delete_file(&path);
         }
     };
-    let Badges { changed, replacements, errors, skipped, created } = badges;
+    let Badges { changed, replacements, errors, skipped, chosen, created } = badges;
+    // Accept or reject the file's replacements at once: ticked when some are made, half when some
+    // of them were unticked one by one.
+    let file_choice = (replacements > 0 || chosen > 0).then(|| {
+        let path = path.clone();
+        view! {
+            <input
+                type="checkbox"
+                class="choice"
+                data-testid="file-choice"
+                aria-label=format!("Rewrite {path}")
+                title="Untick to leave this file as it is"
+                prop:checked={replacements > 0}
+                prop:indeterminate={replacements > 0 && chosen > 0}
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=|ev| ev.stop_propagation()
+                on:change=move |ev| store.choose_file(&path, event_target_checked(&ev))
+            />
+        }
+    });
     view! {
         <li
             class="file-row"
@@ -111,6 +130,7 @@ fn FileRow(path: String, badges: Badges) -> impl IntoView {
                 }
             }
         >
+            {file_choice}
             <span class="path" title=path.clone()>{path.clone()}</span>
             <span class="badges">
                 {created.then(|| view! {

@@ -1,5 +1,6 @@
 //! The page's panels, one small component per module.
 
+pub mod apply;
 pub mod diagnostics;
 pub mod diff_view;
 pub mod downloads;

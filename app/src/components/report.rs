@@ -6,7 +6,29 @@ use crate::analysis::{apply_hint, plural, stale_note, status_word, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
-use mesh_rewrite::rewrite::report::{ImportEdit, Severity};
+use mesh_rewrite::rewrite::report::{ImportEdit, Severity, SkipReason};
+
+/// Accepts (ticked) or rejects one replacement; the rewrite, checks, verdict and downloads follow.
+#[component]
+fn ChoiceBox(choice: String, accepted: bool) -> impl IntoView {
+    let store = use_store();
+    let label = if accepted { format!("Make this replacement ({choice})") } else { format!("Replace this lookup again ({choice})") };
+    view! {
+        <input
+            type="checkbox"
+            class="choice"
+            data-testid="choice"
+            data-choice=choice.clone()
+            aria-label=label
+            title="Untick to keep this call as it is"
+            prop:checked=accepted
+            // The row around it shows the place on click; ticking is not a click on the row.
+            on:click=|ev| ev.stop_propagation()
+            on:keydown=|ev| ev.stop_propagation()
+            on:change=move |ev| store.choose(&choice, event_target_checked(&ev))
+        />
+    }
+}
 
 #[component]
 pub fn Report() -> impl IntoView {
@@ -54,6 +76,7 @@ pub fn Report() -> impl IntoView {
                             <li class="replacement link" data-testid="replacement" tabindex="0"
                                 on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)
                                 on:keydown=enter(f.path.clone(), r.start_byte, r.end_byte, false)>
+                                <ChoiceBox choice=r.choice.clone() accepted=true />
                                 {label}
                             </li>
                         }
@@ -83,6 +106,7 @@ pub fn Report() -> impl IntoView {
                     <li class="skip-item link" data-testid="skipped" tabindex="0"
                         on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)
                         on:keydown=enter(f.path.clone(), s.start_byte, s.end_byte, false)>
+                        {s.choice.clone().map(|choice| view! { <ChoiceBox choice accepted=false /> })}
                         {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
                     </li>
                 }
@@ -127,11 +151,15 @@ pub fn Report() -> impl IntoView {
             .expected_counts
             .iter()
             .map(|(path, expected)| {
-                let got = report.files.iter().find(|f| &f.path == path).map_or(0, |f| f.replacements.len());
+                let file = report.files.iter().find(|f| &f.path == path);
+                let got = file.map_or(0, |f| f.replacements.len());
+                // Replacements the user unticked were planned: they count, and are shown apart.
+                let chosen = file.map_or(0, |f| f.skipped.iter().filter(|s| s.reason == SkipReason::Chosen).count());
+                let found = if chosen > 0 { format!("{got} + {chosen} skipped") } else { got.to_string() };
                 view! {
-                    <tr class:mismatch=got != *expected data-testid="count">
+                    <tr class:mismatch=got + chosen != *expected data-testid="count">
                         <td>{path.clone()}</td>
-                        <td class="num">{got}</td>
+                        <td class="num">{found}</td>
                         <td class="num">{*expected}</td>
                     </tr>
                 }

@@ -57,6 +57,15 @@ pub fn copy_link(store: Store) {
     });
 }
 
+/// Opens a link's or a bundle's state, saying so when another version of the engine made it.
+fn open_shared(store: Store, state: State) {
+    let notice = state.engine_notice();
+    store.restore(state);
+    if let Some(notice) = notice {
+        store.notify(Level::Warning, notice);
+    }
+}
+
 /// "1,834 characters · fits a chat message".
 pub fn meter_text(len: usize) -> String {
     let verdict = if len <= CHAT {
@@ -117,7 +126,7 @@ pub fn Share() -> impl IntoView {
             match files::text(&file).await.map_err(|e| e.to_string()).and_then(|t| bundle::from_json(&t).map_err(|e| e.to_string())) {
                 Ok(state) => {
                     let n = state.files.len();
-                    store.restore(state);
+                    open_shared(store, state);
                     store.notify(Level::Info, format!("Opened {name} ({n} files)"));
                 }
                 Err(why) => store.notify(Level::Error, format!("{name}: {why}")),
@@ -180,7 +189,7 @@ pub fn Keeper() -> impl IntoView {
             store.restore(work);
             offered.set(Some(state));
         }
-        (Some(Ok(state)), _) => store.restore(state),
+        (Some(Ok(state)), _) => open_shared(store, state),
         (Some(Err(why)), saved) => {
             store.notify(Level::Error, format!("The link could not be opened: {why}"));
             if let Some(work) = saved {
@@ -215,7 +224,7 @@ pub fn Keeper() -> impl IntoView {
 
     let open = move |_| {
         if let Some(state) = offered.get_untracked() {
-            store.restore(state);
+            open_shared(store, state);
         }
         offered.set(None);
     };
