@@ -22,9 +22,17 @@ impl From<FormArg> for HelperForm {
     }
 }
 
-/// `--format`.
+/// `--format` of `simulate` and `verdict`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
     Json,
+}
+
+/// `rewrite --format`: its report can also be one HTML file.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Html,
 }

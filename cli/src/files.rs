@@ -129,6 +129,11 @@ pub fn walk_project(dir: &Path) -> io::Result<Walk> {
         };
         let path = entry.path();
         let kind = entry.file_type();
+        // The undo patches of `--write` (see `undo`), at any depth: never the project's.
+        if kind.is_dir() && entry.depth() > 0 && entry.file_name() == crate::undo::DIR {
+            entries.skip_current_dir();
+            continue;
+        }
         if entry.path_is_symlink() {
             let target = fs::canonicalize(path)?;
             if !target.starts_with(&root) {

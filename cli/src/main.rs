@@ -2,10 +2,12 @@
 
 mod args;
 mod files;
+mod git;
 mod out;
 mod parse_cmd;
 mod rewrite_cmd;
 mod simulate_cmd;
+mod undo;
 mod verdict_cmd;
 mod write;
 
@@ -29,6 +31,8 @@ enum Command {
     Parse(parse_cmd::Args),
     /// Rewrite registry lookups to the cluster-aware helper (patch on stdout, report on stderr).
     Rewrite(rewrite_cmd::Args),
+    /// Put back the files the last `rewrite --write` changed (its patch in PROJECT_DIR/.mesh-rewrite/).
+    Undo(undo::Args),
     /// Run the registry lookups before and after the rewrite on simulated Mesh nodes.
     Simulate(simulate_cmd::Args),
     /// Which helper form is safe to ship: every form × every built-in scenario, before vs after.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => parse_cmd::run(args),
         Command::Rewrite(args) => rewrite_cmd::run(args),
+        Command::Undo(args) => undo::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Verdict(args) => verdict_cmd::run(args),
         Command::Completions { shell } => {

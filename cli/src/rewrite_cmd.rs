@@ -1,17 +1,21 @@
-//! `mesh-rewrite rewrite [--config FILE] [--helper-form plan|node-mode|node-local|node-name] [--write | --out DIR] [--check]
-//! [--format text|json] PROJECT_DIR`: the registry rewrite on a directory.
+//! `mesh-rewrite rewrite [--config FILE] [--helper-form plan|node-mode|node-local|node-name] [--skip SELECTOR]...
+//! [--only SELECTOR]... [--write [--force] | --out DIR] [--check] [--format text|json|html] PROJECT_DIR`: the registry
+//! rewrite on a directory.
 //!
 //! Files are read and rewritten in parallel (rayon); the engine itself does no I/O.
 
-use crate::args::{FormArg, Format};
+use crate::args::{FormArg, ReportFormat};
 use crate::exit;
 use crate::files::{read_text, walk_project, NotRead, Text, WhyNotRead};
+use crate::git;
+use crate::undo::Undo;
 use crate::write::{target_dir_entries, write_all, Change, Expect};
 use mesh_rewrite::diff;
+use mesh_rewrite::export::html_report;
 use mesh_rewrite::project::{detect_root_for, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
 use crate::out::print_stdout;
-use mesh_rewrite::rewrite::rule::Rule;
+use mesh_rewrite::rewrite::rule::{Rule, RuleError};
 use mesh_rewrite::rewrite::{assemble, assemble_with_unread, rewrite_file, FileRewrite, Outcome, RewrittenFile};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use rayon::prelude::*;
@@ -24,24 +28,35 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct Args {
     /// A TOML file with the rule (keys of the seed plan's defaults: registry_name, helper_name,
-    /// helper_file, excluded_files, stay_local, expected_counts, helper_form, custom_helper).
+    /// helper_file, excluded_files, stay_local, expected_counts, helper_form, custom_helper, skip, only).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Which helper to insert (overrides the config).
     #[arg(long, value_enum)]
     helper_form: Option<FormArg>,
-    /// Rewrite the files in place (each written atomically).
+    /// Leave these lookups as they are: PATH, PATH:LINE or PATH:FUNCTION#N (the Nth lookup in
+    /// FUNCTION, PATH:#N at the top level), paths from the project root. Adds to the config's `skip`.
+    #[arg(long, value_name = "SELECTOR")]
+    skip: Vec<String>,
+    /// Replace only these lookups (selectors as for --skip). Adds to the config's `only`.
+    #[arg(long, value_name = "SELECTOR")]
+    only: Vec<String>,
+    /// Rewrite the files in place (each written atomically), leaving an undo patch in
+    /// PROJECT_DIR/.mesh-rewrite/ first. In a git work tree, files with uncommitted changes are refused.
     #[arg(long, conflicts_with_all = ["out", "check"])]
     write: bool,
+    /// With --write: write even files that have uncommitted changes.
+    #[arg(long, requires = "write")]
+    force: bool,
     /// Write the complete rewritten project (every .mpl file) under DIR.
     #[arg(long, value_name = "DIR", conflicts_with = "check")]
     out: Option<PathBuf>,
     /// Change nothing; exit 1 if the rewrite would change anything.
     #[arg(long)]
     check: bool,
-    /// The report's format: text on stderr, or JSON on stdout.
+    /// The report's format: text on stderr, or JSON or one HTML file on stdout (html: no patch).
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: ReportFormat,
     /// The project: a directory searched recursively for *.mpl.
     project_dir: PathBuf,
 }
@@ -95,29 +110,36 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     if let Some(form) = args.helper_form {
         rule.helper_form = form.into();
     }
+    rule.skip.extend(args.skip.iter().cloned());
+    rule.only.extend(args.only.iter().cloned());
+    // The config was checked alone: what fails now is a --skip or --only.
+    rule.validate().map_err(|errors| refusal(&errors, None))?;
     let dir = &args.project_dir;
     if !fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?.is_dir() {
         return Err(format!("{}: not a directory", dir.display()));
     }
     let walked = walk(dir, &rule)?;
     let root_dir = if walked.root.is_empty() { dir.clone() } else { dir.join(&walked.root) };
-    let printing_patch = !args.write && args.out.is_none() && !args.check;
+    let html = args.format == ReportFormat::Html;
+    let printing_patch = !args.write && args.out.is_none() && !args.check && !html;
     let mut sink = match (printing_patch, args.format) {
-        (false, _) => Sink::Off,
-        (true, Format::Text) => Sink::Stdout { closed: false, failed: None },
-        (true, Format::Json) => Sink::Buffer(String::new()),
+        (false, _) | (_, ReportFormat::Html) => Sink::Off,
+        (true, ReportFormat::Text) => Sink::Stdout { closed: false, failed: None },
+        (true, ReportFormat::Json) => Sink::Buffer(String::new()),
     };
     // `--check` and the patch keep one summary per file and print the patch as files are read.
-    // Writing (all or nothing) keeps every text, and so do the rare projects where a write could
-    // be refused at the end: links (two paths, one file) and a helper path taken by something
-    // else; there the patch is printed after those checks, as it always was.
+    // Writing (all or nothing) keeps every text, and so does the HTML report (it shows the whole
+    // patch), and so do the rare projects where a write could be refused at the end: links (two
+    // paths, one file) and a helper path taken by something else; there the patch is printed after
+    // those checks, as it always was.
     let streaming = !args.write
         && args.out.is_none()
+        && !html
         && walked.files.iter().all(|f| f.2.is_none())
         && (walked.files.iter().any(|f| f.0 == rule.helper_file)
             || walked.not_read.iter().any(|n| n.rel == rule.helper_file)
             || fs::symlink_metadata(root_dir.join(&rule.helper_file)).is_err());
-    let Read { root, found, not_read, temps } = if streaming {
+    let Read { root, found, not_read, mut temps } = if streaming {
         read_streaming(walked, &rule, &mut sink)?
     } else {
         read_whole(walked, &rule)?
@@ -198,26 +220,46 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     if let Some(out) = &args.out {
         write_out(out, &outcome, &not_utf8, &not_read, &root_dir)?;
     }
+    let mut undo_note = None;
     if args.write {
-        let changes: Vec<Change> = changed()
+        let mut changes: Vec<Change> = changed()
             .map(|(at, f)| Change {
                 target: root_dir.join(at),
                 bytes: f.text.as_bytes(),
                 expect: f.original.as_deref().map_or(Expect::Absent, |o| Expect::Bytes(o.as_bytes())),
             })
             .collect();
+        // Paths relative to PROJECT_DIR.
+        let in_dir = |at: String| if root.is_empty() { at } else { format!("{root}/{at}") };
+        let undo = if changes.is_empty() {
+            None
+        } else {
+            let work_tree = git::prefix(dir);
+            if let Some(prefix) = work_tree.as_deref().filter(|_| !args.force) {
+                refuse_uncommitted(dir, prefix, &changed().map(|(at, _)| in_dir(at)).collect::<Vec<_>>())?;
+            }
+            let files = changed().map(|(at, f)| (in_dir(at), f.original.as_deref(), f.text.as_str()));
+            Some(Undo::new(dir, work_tree.as_deref(), files))
+        };
+        if let Some(undo) = &undo {
+            // The patch goes first: it is in place before any project file changes.
+            changes.splice(0..0, undo.changes());
+            temps.extend(undo.leftovers());
+        }
         report_removed(write_all(&changes, temps)?);
+        undo_note = undo.map(|u| u.note());
+    }
+    if args.format != ReportFormat::Json && !root.is_empty() {
+        eprintln!("project root: {}", root_dir.display());
     }
     match args.format {
-        Format::Text => {
-            if !root.is_empty() {
-                eprintln!("project root: {}", root_dir.display());
-            }
+        ReportFormat::Text => {
             eprint!("{}", outcome.report.to_text());
             eprintln!("\n{}", verdict.line());
             sink.finish()?;
         }
-        Format::Json => {
+        ReportFormat::Html => print_stdout(&html_report(&outcome, &rule, Some(&verdict)))?,
+        ReportFormat::Json => {
             let patch = match &sink {
                 Sink::Buffer(patch) => Some(patch.as_str()),
                 _ => None,
@@ -226,6 +268,9 @@ fn run_inner(args: &Args) -> Result<u8, String> {
             let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
             print_stdout(&format!("{text}\n"))?;
         }
+    }
+    if let Some(note) = undo_note {
+        eprintln!("{note}");
     }
     let unreadable = !not_utf8.is_empty()
         || not_read.iter().any(|n| n.why == WhyNotRead::NameNotUtf8)
@@ -264,11 +309,25 @@ pub(crate) fn load_rule(config: Option<&Path>) -> Result<Rule, String> {
     let Some(path) = config else { return Ok(Rule::default()) };
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rule: Rule = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    rule.validate().map_err(|errors| {
-        // One line each; the caller prefixes the first.
-        errors.iter().map(|e| format!("{}: {e}", path.display())).collect::<Vec<_>>().join("\nmesh-rewrite: ")
-    })?;
+    rule.validate().map_err(|errors| refusal(&errors, Some(path)))?;
     Ok(rule)
+}
+
+/// What `Rule::validate` found, one line each (after `config: ` when it is the config's); the
+/// caller prefixes the first.
+fn refusal(errors: &[RuleError], config: Option<&Path>) -> String {
+    let at = config.map(|path| format!("{}: ", path.display())).unwrap_or_default();
+    errors.iter().map(|e| format!("{at}{e}")).collect::<Vec<_>>().join("\nmesh-rewrite: ")
+}
+
+/// In a git work tree (PROJECT_DIR at `prefix` in it), `--write` leaves alone files whose changes
+/// are not committed: the rewrite would mix with them. `paths` are relative to PROJECT_DIR.
+fn refuse_uncommitted(dir: &Path, prefix: &str, paths: &[String]) -> Result<(), String> {
+    let dirty = git::uncommitted(dir, prefix, paths)?;
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    Err(format!("uncommitted changes in {}; commit or stash them, or pass --force", dirty.join(", ")))
 }
 
 /// The project's root and files, each rewritten (for `verdict`).

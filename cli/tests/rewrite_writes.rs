@@ -130,8 +130,8 @@ fn a_helper_file_that_is_not_utf8_is_never_replaced() {
     );
     // The callers are rewritten, as when the helper file has syntax errors.
     assert!(fs::read_to_string(project.join("main.mpl")).unwrap().contains("let r = get_registry()\n"));
-    // Nothing left beside the files.
-    let names: Vec<_> = tree(&project).into_iter().map(|(p, _)| p).collect();
+    // Nothing left beside the files (and the undo patch).
+    let names = project_names(&project);
     assert_eq!(names, ["api", "api/a.mpl", "api/helpers.mpl", "main.mpl"]);
 }
 
@@ -190,7 +190,7 @@ fn a_project_whose_files_are_all_under_api_keeps_api() {
     let out = rewrite(&["--write"], &project);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!stderr(&out).contains("project root:"), "{}", stderr(&out));
-    let names: Vec<_> = tree(&project).into_iter().map(|(p, _)| p).collect();
+    let names = project_names(&project);
     assert_eq!(names, ["api", "api/a.mpl", "api/b.mpl", "api/helpers.mpl"]);
     assert!(fs::read_to_string(project.join("api/a.mpl")).unwrap().starts_with("from Api.Helpers import get_registry\n"));
 }

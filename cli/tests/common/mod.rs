@@ -80,6 +80,16 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// `tree` less the undo folder `rewrite --write` leaves (`.mesh-rewrite/`).
+pub fn project_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    tree(dir).into_iter().filter(|(p, _)| p.split('/').next() != Some(".mesh-rewrite")).collect()
+}
+
+/// The paths of `project_tree`.
+pub fn project_names(dir: &Path) -> Vec<String> {
+    project_tree(dir).into_iter().map(|(p, _)| p).collect()
+}
+
 /// Every .mpl file of the project `dir` as a program reads it: path → bytes. Links to files inside
 /// are read through; folder links and links leading out of `dir` are not the project's.
 pub fn mpl_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
