@@ -19,7 +19,8 @@ const T = { timeout: 120_000 };
 const WAIT = { timeout: 15_000 };
 
 const SETTINGS_2 = 'api/settings.mpl:handle_update_settings#1';
-const cli = (...args) => execFileSync(CLI, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+const cli = (...args) =>
+  execFileSync(CLI, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Waits for the notice with exactly `text`. */
 async function expectNotice(page, text) {
@@ -54,7 +55,7 @@ test('unticking a replacement, then a file: diff, counts, import, checks and the
     'line 82 in handle_storage_stats',
   ]);
   // From the diff hunk's box: the call stays, the hunk goes, the report moves it to "kept".
-  await page.locator(`[data-testid=hunk-choice][data-choice="${SETTINGS_2}"]`).uncheck();
+  await page.locator(`[data-testid=hunk-choice][data-choice="${SETTINGS_2}"]`).click();
   await summary(page, '40 replacements in 8 files · 1 skipped by choice · helper inserted in api/helpers.mpl');
   assert.deepEqual(await texts(page.locator('.hunk-choice')), ['line 46 in handle_get_settings', 'line 82 in handle_storage_stats']);
   assert.equal(await box(page, SETTINGS_2).isChecked(), false);
@@ -67,7 +68,7 @@ test('unticking a replacement, then a file: diff, counts, import, checks and the
     ['api/settings.mpl', '2 + 1 skipped', '3'],
   );
   // The whole of api/detail.mpl from the file tree: no replacement, so no import.
-  await page.locator('[data-testid=file-row][data-path="api/detail.mpl"] [data-testid=file-choice]').uncheck();
+  await page.locator('[data-testid=file-row][data-path="api/detail.mpl"] [data-testid=file-choice]').click();
   await summary(page, '39 replacements in 7 files · 2 skipped by choice · helper inserted in api/helpers.mpl');
   await selectFile(page, 'api/detail.mpl');
   await page.getByTestId('diff-empty').filter({ hasText: 'The rewrite leaves this file as it is.' }).waitFor(WAIT);
@@ -76,9 +77,9 @@ test('unticking a replacement, then a file: diff, counts, import, checks and the
   ]);
   assert.equal(await page.locator('[data-testid=check].fail').count(), 0);
   // Ticking one box of the rejected file back names the file's others one by one: it is the only one.
-  await box(page, 'api/detail.mpl:handle_event_detail#1').check();
+  await box(page, 'api/detail.mpl:handle_event_detail#1').click();
   await summary(page, '40 replacements in 8 files · 1 skipped by choice · helper inserted in api/helpers.mpl');
-  await page.locator('[data-testid=file-row][data-path="api/detail.mpl"] [data-testid=file-choice]').uncheck();
+  await page.locator('[data-testid=file-row][data-path="api/detail.mpl"] [data-testid=file-choice]').click();
   await summary(page, '39 replacements in 7 files · 2 skipped by choice');
 
   // Copy as CLI: the command, and the config that holds the rule, the form and the choices.
@@ -114,7 +115,7 @@ test('unticking a replacement, then a file: diff, counts, import, checks and the
 
 test('choices survive a link and an edit elsewhere in the file', T, async () => {
   const first = await openSafe();
-  await box(first.page, SETTINGS_2).uncheck();
+  await box(first.page, SETTINGS_2).click();
   await summary(first.page, '40 replacements in 8 files · 1 skipped by choice');
   await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   await first.page.getByTestId('copy-link').click();

@@ -124,6 +124,10 @@ fn nothing_accepted_means_no_helper() {
     let out = run(&["api/a.mpl", "api/b.mpl"], &[]);
     assert!(!out.changed());
     assert_eq!(out.report.helper.action, HelperAction::None);
+    assert_eq!(check(&out, "helper defined"), (true, "nothing calls get_registry, so no helper is needed".into()));
+    assert!(out.report.checks.iter().all(|c| c.passed), "{}", out.report.to_text());
+    // A folder selects every file under it.
+    assert_eq!(run(&["api"], &[]).patch(), out.patch());
     let out = run(&[], &["api/none.mpl"]);
     assert!(!out.changed());
     assert_eq!(out.report.helper.action, HelperAction::None);

@@ -162,13 +162,18 @@ fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
 }
 
 fn helper_defined(files: &[FileRewrite], rule: &Rule) -> Check {
+    let name = "helper defined";
+    let called = files.iter().any(|f| !f.report.replacements.is_empty() || !f.after().helper_calls.is_empty());
+    if !called {
+        return check(name, Vec::new(), format!("nothing calls {}, so no helper is needed", rule.helper_name));
+    }
     let defined = files.iter().any(|f| f.file.path == rule.helper_file && f.after().helper_defined());
     let problems = if defined {
         Vec::new()
     } else {
         vec![format!("{} does not define {}", rule.helper_file, rule.helper_name)]
     };
-    check("helper defined", problems, format!("{} defines {}", rule.helper_file, rule.helper_name))
+    check(name, problems, format!("{} defines {}", rule.helper_file, rule.helper_name))
 }
 
 fn no_pid_int(diagnostics: &[Diagnostic]) -> Check {

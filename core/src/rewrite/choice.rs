@@ -1,6 +1,6 @@
 //! Which replacements the user chose: selectors over the lookups the rule would replace.
 //!
-//! A selector is `PATH` (every replacement in the file), `PATH:LINE` (those on a line of the original
+//! A selector is `PATH` (every replacement in the file, or in every file under the folder), `PATH:LINE` (those on a line of the original
 //! file) or `PATH:FUNCTION#N` (the Nth lookup of the registry inside FUNCTION, `PATH:#N` at the top
 //! level). The page writes the last form: it names a replacement by what it is, not by where it is,
 //! so a choice survives edits elsewhere in the file. The CLI's `--skip`/`--only` and the config's
@@ -59,9 +59,18 @@ impl Selector {
         Selector::Call(path.to_owned(), function.unwrap_or_default().to_owned(), ordinal)
     }
 
+    /// Whether the selector may name lookups of the file at `path`.
+    fn names(&self, path: &str) -> bool {
+        match self {
+            // A folder selects every file under it.
+            Selector::File(p) => path.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+            Selector::Line(p, _) | Selector::Call(p, _, _) => p == path,
+        }
+    }
+
     fn matches(&self, path: &str, line: usize, function: Option<&str>, ordinal: usize) -> bool {
         match self {
-            Selector::File(p) => p == path,
+            Selector::File(_) => self.names(path),
             Selector::Line(p, l) => p == path && *l == line,
             Selector::Call(p, f, n) => p == path && f == function.unwrap_or_default() && *n == ordinal,
         }
@@ -89,7 +98,7 @@ impl Choices {
     /// The rule was validated, so every selector parses.
     pub fn for_file(skip: &[String], only: &[String], path: &str) -> Choices {
         let parse = |list: &[String]| -> Vec<Selector> {
-            list.iter().filter_map(|s| Selector::parse(s).ok()).filter(|s| s.path() == path).collect()
+            list.iter().filter_map(|s| Selector::parse(s).ok()).filter(|s| s.names(path)).collect()
         };
         Choices { skip: parse(skip), only: (!only.is_empty()).then(|| parse(only)) }
     }
