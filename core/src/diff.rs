@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 use similar::udiff::UnifiedHunkHeader;
-use similar::{ChangeTag, DiffOp, InlineChangeOptions, TextDiff};
+use similar::{capture_diff_slices, group_diff_ops, Algorithm, DiffOp, DiffTag};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// Lines of context around each change, as `git diff` uses.
 pub const CONTEXT: usize = 3;
@@ -19,7 +21,6 @@ pub fn patch(path: &str, old: Option<&str>, new: &str) -> String {
     // which git then reads as a corrupt patch.)
     let old_lines: Vec<&str> = old.unwrap_or("").split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let diff = TextDiff::configure().diff_slices(&old_lines, &new_lines);
     let (a, b) = (git_name("a/", path), git_name("b/", path));
     let mut out = format!("diff --git {a} {b}\n");
     match old {
@@ -31,24 +32,52 @@ pub fn patch(path: &str, old: Option<&str>, new: &str) -> String {
             let _ = writeln!(out, "--- {a}\n+++ {b}");
         }
     }
-    for ops in diff.grouped_ops(CONTEXT).iter().filter(|ops| !ops.is_empty()) {
-        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(ops));
-        for op in ops {
-            for change in diff.iter_changes(op) {
-                out.push(match change.tag() {
-                    ChangeTag::Equal => ' ',
-                    ChangeTag::Delete => '-',
-                    ChangeTag::Insert => '+',
-                });
-                let line = change.value();
-                out.push_str(line);
-                if !line.ends_with('\n') {
-                    out.push_str("\n\\ No newline at end of file\n");
+    for ops in grouped(&old_lines, &new_lines) {
+        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&ops));
+        for op in &ops {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            match tag {
+                DiffTag::Equal => patch_lines(&mut out, ' ', &old_lines[old_range]),
+                DiffTag::Delete => patch_lines(&mut out, '-', &old_lines[old_range]),
+                DiffTag::Insert => patch_lines(&mut out, '+', &new_lines[new_range]),
+                DiffTag::Replace => {
+                    patch_lines(&mut out, '-', &old_lines[old_range]);
+                    patch_lines(&mut out, '+', &new_lines[new_range]);
                 }
             }
         }
     }
     out
+}
+
+fn patch_lines(out: &mut String, sign: char, lines: &[&str]) {
+    for line in lines {
+        out.push(sign);
+        out.push_str(line);
+        if !line.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    }
+}
+
+/// Every diff of the engine goes through here: `similar`'s Myers (with its compaction) over tokens
+/// interned as `u32`. The algorithm is generic over what it compares; comparing only `u32`s
+/// instantiates it once for the patch, the page's hunks, their inline marks and links, where one
+/// instantiation per token type cost the page ~200 KB of wasm.
+pub(crate) fn diff_tokens<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<DiffOp> {
+    let mut ids: HashMap<&'a str, u32> = HashMap::with_capacity(old.len() + new.len());
+    let mut intern = |token: &'a str| -> u32 {
+        let next = ids.len() as u32;
+        *ids.entry(token).or_insert(next)
+    };
+    let old: Vec<u32> = old.iter().map(|t| intern(t)).collect();
+    let new: Vec<u32> = new.iter().map(|t| intern(t)).collect();
+    capture_diff_slices(Algorithm::Myers, &old, &new)
+}
+
+/// The ops of the line diff in hunks with `CONTEXT` lines around each change.
+fn grouped(old: &[&str], new: &[&str]) -> Vec<Vec<DiffOp>> {
+    group_diff_ops(diff_tokens(old, new), CONTEXT).into_iter().filter(|ops| !ops.is_empty()).collect()
 }
 
 /// `prefix` + `path` as git writes a file name in patch headers: in double quotes with C escapes
@@ -115,58 +144,130 @@ pub struct Hunk {
 
 /// The hunks of the diff from `old` to `new` with `CONTEXT` lines of context, inline changes marked.
 pub fn hunks(old: &str, new: &str) -> Vec<Hunk> {
-    let diff = line_diff(old, new);
-    diff.grouped_ops(CONTEXT).iter().filter(|ops| !ops.is_empty()).map(|ops| hunk(&diff, ops)).collect()
+    let (old, new) = (split_lines(old), split_lines(new));
+    grouped(&old, &new).iter().map(|ops| hunk(&old, &new, ops)).collect()
 }
 
-fn hunk(diff: &TextDiff<'_, '_, str>, ops: &[DiffOp]) -> Hunk {
-    let (first, last) = (&ops[0], &ops[ops.len() - 1]);
-    let old = first.old_range().start..last.old_range().end;
-    let new = first.new_range().start..last.new_range().end;
-    let start = |r: &std::ops::Range<usize>| if r.is_empty() { r.start } else { r.start + 1 };
+/// Lines with their endings, ended by `\n`, `\r\n` or a lone `\r` (Mesh's newlines).
+fn split_lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut lines = Vec::new();
-    for op in ops {
-        // No deadline: std's clock is unavailable in wasm32, and these diffs are small.
-        for change in diff.iter_inline_changes_with_options_deadline(op, InlineChangeOptions::new(), None) {
-            let kind = match change.tag() {
-                ChangeTag::Equal => LineKind::Context,
-                ChangeTag::Delete => LineKind::Removed,
-                ChangeTag::Insert => LineKind::Added,
-            };
-            let mut text = String::new();
-            let mut changed = Vec::new();
-            for (emphasized, value) in change.values() {
-                if *emphasized && kind != LineKind::Context {
-                    let (start, end) = (text.len(), text.len() + value.len());
-                    match changed.last_mut() {
-                        Some((_, last_end)) if *last_end == start => *last_end = end,
-                        _ => changed.push((start, end)),
-                    }
-                }
-                text.push_str(value);
-            }
-            let no_newline = !text.ends_with('\n');
-            let trimmed = text.trim_end_matches(['\n', '\r']).len();
-            text.truncate(trimmed);
-            changed.retain_mut(|(s, e)| {
-                *e = (*e).min(trimmed);
-                s < e
-            });
-            lines.push(Line {
-                kind,
-                old_line: change.old_index().map(|i| i + 1),
-                new_line: change.new_index().map(|i| i + 1),
-                text,
-                changed,
-                no_newline,
-            });
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            lines.push(&text[start..=i]);
+            start = i + 1;
         }
     }
-    Hunk { old_start: start(&old), old_len: old.len(), new_start: start(&new), new_len: new.len(), lines }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
-fn line_diff<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, str> {
-    TextDiff::configure().diff_lines(old, new)
+fn hunk(old: &[&str], new: &[&str], ops: &[DiffOp]) -> Hunk {
+    let (first, last) = (&ops[0], &ops[ops.len() - 1]);
+    let old_span = first.old_range().start..last.old_range().end;
+    let new_span = first.new_range().start..last.new_range().end;
+    let start = |r: &Range<usize>| if r.is_empty() { r.start } else { r.start + 1 };
+    let mut lines = Vec::new();
+    for op in ops {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => {
+                for (o, n) in old_range.zip(new_range) {
+                    lines.push(line(LineKind::Context, Some(o), Some(n), old[o], Vec::new()));
+                }
+            }
+            DiffTag::Delete => lines.extend(old_range.map(|o| line(LineKind::Removed, Some(o), None, old[o], Vec::new()))),
+            DiffTag::Insert => lines.extend(new_range.map(|n| line(LineKind::Added, None, Some(n), new[n], Vec::new()))),
+            DiffTag::Replace => {
+                // Lines paired in order are marked word by word; a line without a partner is all new.
+                let marks: Vec<_> = old_range.clone().zip(new_range.clone()).map(|(o, n)| word_marks(old[o], new[n])).collect();
+                for (i, o) in old_range.enumerate() {
+                    let changed = marks.get(i).map_or_else(|| whole(old[o]), |m| m.0.clone());
+                    lines.push(line(LineKind::Removed, Some(o), None, old[o], changed));
+                }
+                for (i, n) in new_range.enumerate() {
+                    let changed = marks.get(i).map_or_else(|| whole(new[n]), |m| m.1.clone());
+                    lines.push(line(LineKind::Added, None, Some(n), new[n], changed));
+                }
+            }
+        }
+    }
+    Hunk {
+        old_start: start(&old_span),
+        old_len: old_span.len(),
+        new_start: start(&new_span),
+        new_len: new_span.len(),
+        lines,
+    }
+}
+
+/// A hunk line from a line with its ending (indexes 0-based).
+fn line(kind: LineKind, old: Option<usize>, new: Option<usize>, raw: &str, changed: Vec<(usize, usize)>) -> Line {
+    let text = content(raw);
+    Line {
+        kind,
+        old_line: old.map(|i| i + 1),
+        new_line: new.map(|i| i + 1),
+        text: text.to_owned(),
+        changed: changed.into_iter().filter_map(|(s, e)| (s < e.min(text.len())).then(|| (s, e.min(text.len())))).collect(),
+        no_newline: !raw.ends_with('\n'),
+    }
+}
+
+/// A line without its ending.
+fn content(raw: &str) -> &str {
+    raw.trim_end_matches(['\n', '\r'])
+}
+
+fn whole(raw: &str) -> Vec<(usize, usize)> {
+    vec![(0, content(raw).len())]
+}
+
+/// The byte ranges that differ between two lines, on each side: a diff of their words (runs of
+/// whitespace and runs of anything else), adjacent changed words merged.
+fn word_marks(old: &str, new: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    let (old_words, new_words) = (words(content(old)), words(content(new)));
+    let (mut old_marks, mut new_marks) = (Vec::new(), Vec::new());
+    let offset = |words: &[&str], i: usize| words[..i].iter().map(|w| w.len()).sum::<usize>();
+    let mark = |marks: &mut Vec<(usize, usize)>, words: &[&str], range: Range<usize>| {
+        if range.is_empty() {
+            return;
+        }
+        let (s, e) = (offset(words, range.start), offset(words, range.end));
+        match marks.last_mut() {
+            Some((_, end)) if *end == s => *end = e,
+            _ => marks.push((s, e)),
+        }
+    };
+    for op in diff_tokens(&old_words, &new_words) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            mark(&mut old_marks, &old_words, o);
+            mark(&mut new_marks, &new_words, n);
+        }
+    }
+    (old_marks, new_marks)
+}
+
+fn words(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut space = None;
+    for (i, c) in text.char_indices() {
+        let is_space = c.is_whitespace();
+        if space.is_some_and(|s| s != is_space) {
+            words.push(&text[start..i]);
+            start = i;
+        }
+        space = Some(is_space);
+    }
+    if start < text.len() {
+        words.push(&text[start..]);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -246,6 +347,79 @@ mod tests {
         assert_eq!(git_name("a/", "caf\u{e9}\u{1}\u{7f}.mpl"), "\"a/caf\\303\\251\\001\\177.mpl\"");
         let p = patch("t\tx.mpl", None, "a\n");
         assert!(p.starts_with("diff --git \"a/t\\tx.mpl\" \"b/t\\tx.mpl\"\nnew file mode 100644\n--- /dev/null\n+++ \"b/t\\tx.mpl\"\n"), "{p}");
+    }
+
+    /// The patch as `similar`'s own `TextDiff` writes it (the implementation before `diff_tokens`).
+    fn reference_patch(old: &str, new: &str) -> String {
+        use similar::{ChangeTag, TextDiff};
+        let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+        let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+        let diff = TextDiff::configure().diff_slices(&old_lines, &new_lines);
+        let mut out = String::new();
+        for ops in diff.grouped_ops(CONTEXT).iter().filter(|ops| !ops.is_empty()) {
+            let _ = writeln!(out, "{}", UnifiedHunkHeader::new(ops));
+            for change in ops.iter().flat_map(|op| diff.iter_changes(op)) {
+                out.push(match change.tag() {
+                    ChangeTag::Equal => ' ',
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                });
+                out.push_str(change.value());
+                if !change.value().ends_with('\n') {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn interned_diffs_write_the_patch_similar_writes() {
+        let base: String = (0..60).map(|i| format!("line {}\n", i % 7)).collect();
+        let lines: Vec<&str> = base.split_inclusive('\n').collect();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..300 {
+            let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            for _ in 0..rng.usize(1..6) {
+                let at = rng.usize(0..edited.len());
+                match rng.u8(0..4) {
+                    0 => drop(edited.remove(at)),
+                    1 => edited.insert(at, format!("new {}\n", rng.u8(0..3))),
+                    2 => edited[at] = format!("changed {}\n", rng.u8(0..3)),
+                    _ => edited[at] = edited[at].trim_end().to_owned() + "\r\n",
+                }
+            }
+            let mut new = edited.concat();
+            if rng.bool() {
+                new.pop();
+            }
+            let ours = patch("f", Some(&base), &new);
+            let body = ours.strip_prefix("diff --git a/f b/f\n--- a/f\n+++ b/f\n").unwrap_or_default();
+            assert_eq!(body, reference_patch(&base, &new), "{new:?}");
+        }
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_or_a_lone_cr() {
+        assert_eq!(split_lines("a\nb\r\nc\rd"), ["a\n", "b\r\n", "c\r", "d"]);
+        assert_eq!(split_lines(""), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn replaced_lines_are_marked_word_by_word_and_unpaired_ones_whole() {
+        let h = &hunks("a\nfoo  bar baz\nz\n", "a\nfoo qux baz\nextra line\nz\n")[0];
+        let marked: Vec<(LineKind, Vec<&str>)> =
+            h.lines.iter().map(|l| (l.kind, l.changed.iter().map(|&(s, e)| &l.text[s..e]).collect())).collect();
+        assert_eq!(
+            marked,
+            [
+                (LineKind::Context, vec![]),
+                (LineKind::Removed, vec!["  bar"]),
+                (LineKind::Added, vec!["qux "]),
+                (LineKind::Added, vec!["extra line"]),
+                (LineKind::Context, vec![]),
+            ]
+        );
     }
 
     #[test]

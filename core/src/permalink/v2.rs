@@ -19,7 +19,7 @@ use miniz_oxide::deflate::core::{compress, create_comp_flags_from_zip_params, Co
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
-use similar::{ChangeTag, TextDiff};
+use similar::DiffTag;
 
 /// Dictionary 1: Mesh keywords, standard-library calls and common shapes, most frequent last (DEFLATE
 /// reaches recent bytes with shorter distances).
@@ -221,16 +221,21 @@ fn edits(files: &[(String, String)], base: Baseline) -> Option<Vec<EditV2>> {
 
 /// A line diff, or the whole new text when that is no longer.
 fn shorter_edit(index: u32, old: &str, new: &str) -> EditV2 {
-    let diff = TextDiff::from_lines(old, new);
+    // Lines as `patch_lines` reads them back: ended by '\n' only.
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let mut ops: Vec<OpV2> = Vec::new();
-    for change in diff.iter_all_changes() {
-        match (change.tag(), ops.last_mut()) {
-            (ChangeTag::Equal, Some(OpV2::Keep(n))) => *n += 1,
-            (ChangeTag::Equal, _) => ops.push(OpV2::Keep(1)),
-            (ChangeTag::Delete, Some(OpV2::Delete(n))) => *n += 1,
-            (ChangeTag::Delete, _) => ops.push(OpV2::Delete(1)),
-            (ChangeTag::Insert, Some(OpV2::Insert(s))) => s.push_str(change.value()),
-            (ChangeTag::Insert, _) => ops.push(OpV2::Insert(change.value().to_owned())),
+    for op in crate::diff::diff_tokens(&old_lines, &new_lines) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if matches!(tag, DiffTag::Equal) {
+            ops.push(OpV2::Keep(o.len() as u32));
+            continue;
+        }
+        if !o.is_empty() {
+            ops.push(OpV2::Delete(o.len() as u32));
+        }
+        if !n.is_empty() {
+            ops.push(OpV2::Insert(new_lines[n].concat()));
         }
     }
     if matches!(ops.last(), Some(OpV2::Keep(_))) {

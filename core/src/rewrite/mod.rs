@@ -120,6 +120,13 @@ impl FileRewrite {
         for scan in std::iter::once(&mut self.before).chain(self.after.as_mut()) {
             scan.summarize();
         }
+        // The page's choice keys: a caller streaming a project does not toggle replacements.
+        for r in &mut self.report.replacements {
+            r.choice = String::new();
+        }
+        for s in &mut self.report.skipped {
+            s.choice = None;
+        }
         self
     }
 }
