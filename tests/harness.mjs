@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -12,6 +12,13 @@ export const DIST = resolve(process.env.DIST_DIR ?? join(here, '..', 'dist'));
 export const ARTIFACTS = join(here, 'artifacts');
 /** The page is served below this path, never at the root. */
 export const SUB_PATH = '/sub/';
+
+/** Every test's bound (node:test has none by default): a regression fails the test instead of hanging
+ *  CI. The slowest test (typing in a big file) takes about 25 s here. Pass it as `test(name, TEST, fn)`. */
+export const TEST = { timeout: 120_000 };
+/** Every playwright wait's bound (set on each context, so it holds even where playwright's own default
+ *  would not, e.g. under PWDEBUG); a wait that needs longer says so itself. */
+export const WAIT_MS = 30_000;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -71,12 +78,18 @@ export async function launchBrowser() {
   });
 }
 
+/** The contexts `openPage` made that are still open (`useBrowser` closes them after each test). */
+const open = new Set();
+
 /**
  * A fresh page (fresh profile: playwright gives each context its own) that records
  * every request URL and every console error or uncaught exception.
  */
 export async function openPage(browser, url, contextOptions = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  context.setDefaultTimeout(WAIT_MS);
+  open.add(context);
+  context.on('close', () => open.delete(context));
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -95,18 +108,22 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Starts the server and the browser before a test file's tests and stops them after;
- *  the returned object's `server` and `browser` are set once the tests run. */
+/** Starts the server and the browser before a test file's tests and stops them after; after each
+ *  test, closes the contexts it left open (a failed test leaves its pages behind).
+ *  The returned object's `server` and `browser` are set once the tests run. */
 export function useBrowser() {
   const env = {};
   before(async () => {
     env.server = await startServer();
     env.browser = await launchBrowser();
-  });
+  }, { timeout: 60_000 });
+  afterEach(async () => {
+    await Promise.all([...open].map((c) => c.close()));
+  }, { timeout: WAIT_MS });
   after(async () => {
     await env.browser?.close();
     await env.server?.close();
-  });
+  }, { timeout: WAIT_MS });
   return env;
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { MESHER, TEST, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { makeZip } from './zip.mjs';
 
 const env = useBrowser();
@@ -26,7 +26,7 @@ function assertOwnOrigin(requests, errors) {
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
 
-test('pasting code shows its rewrite at once', async () => {
+test('pasting code shows its rewrite at once', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('diff-line').first().waitFor();
@@ -46,7 +46,7 @@ test('pasting code shows its rewrite at once', async () => {
   await context.close();
 });
 
-test('uploading files takes .mpl text and lists what it skips, with the reason', async () => {
+test('uploading files takes .mpl text and lists what it skips, with the reason', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('upload-files').setInputFiles([
     { name: 'main.mpl', mimeType: 'text/plain', buffer: Buffer.from(CALLER) },
@@ -83,7 +83,7 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
   await context.close();
 });
 
-test('uploading a folder takes its tree relative to the project root, with progress', async () => {
+test('uploading a folder takes its tree relative to the project root, with progress', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   // Record every progress line the page shows while it reads.
   await page.evaluate(() => {
@@ -109,7 +109,7 @@ test('uploading a folder takes its tree relative to the project root, with progr
   await context.close();
 });
 
-test('uploading a zip keeps its paths and lists the other entries as ignored', async () => {
+test('uploading a zip keeps its paths and lists the other entries as ignored', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const zip = makeZip([
     { path: 'proj/main.mpl', data: CALLER },
@@ -137,7 +137,7 @@ test('uploading a zip keeps its paths and lists the other entries as ignored', a
   await context.close();
 });
 
-test('dropping files or a zip anywhere on the page brings them in', async () => {
+test('dropping files or a zip anywhere on the page brings them in', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const zip = makeZip([{ path: 'z/api/team.mpl', data: readFileSync(join(MESHER, 'api/team.mpl')) }]);
   // Files dragged over the page; `window.__drop()` lets them go.

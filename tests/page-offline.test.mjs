@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, launchBrowser, openPage, screenshot, startServer, useBrowser } from './harness.mjs';
+import { DIST, TEST, launchBrowser, openPage, screenshot, startServer, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -15,7 +15,7 @@ async function controlled(page) {
 
 const cacheNames = (page) => page.evaluate(() => caches.keys());
 
-test('after one visit the page works offline: example, rewrite, link', { timeout: 120_000 }, async () => {
+test('after one visit the page works offline: example, rewrite, link', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await controlled(page);
   const [cache] = await cacheNames(page);
@@ -47,7 +47,7 @@ test('after one visit the page works offline: example, rewrite, link', { timeout
   await context.close();
 });
 
-test('a new build at the same URL is offered, and taken only when the user accepts', { timeout: 120_000 }, async () => {
+test('a new build at the same URL is offered, and taken only when the user accepts', TEST, async () => {
   // The "new build": the same files, with sw.js naming a new cache.
   let build = 1;
   const server = await startServer({
@@ -72,10 +72,14 @@ test('a new build at the same URL is offered, and taken only when the user accep
 
     await Promise.all([page.waitForEvent('load'), page.getByTestId('update-reload').click()]);
     await page.getByTestId('editor').waitFor();
-    await page.waitForFunction(async (name) => {
-      const keys = await caches.keys();
-      return keys.length === 1 && keys[0] === name;
-    }, `${first}b2`);
+    await page.waitForFunction(
+      async (name) => {
+        const keys = await caches.keys();
+        return keys.length === 1 && keys[0] === name;
+      },
+      `${first}b2`,
+      { timeout: 30_000 },
+    );
     // The work survived the update (autosave).
     assert.match(await page.getByTestId('editor').inputValue(), /^fn main\(\) do/);
     await context.close();

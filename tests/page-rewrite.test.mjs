@@ -4,10 +4,9 @@
 // The page's latencies are measured by `cargo xtask bench page`, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile, bigFile } from './harness.mjs';
+import { TEST, openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile, bigFile } from './harness.mjs';
 
 const env = useBrowser();
-
 
 const SUMMARY = EXAMPLE_SUMMARY;
 
@@ -58,7 +57,7 @@ const DETAIL_UNIFIED = [
   'gap|⋯ 5 unchanged lines',
 ];
 
-test('the example: summary, every replacement, checklist, diagnostics, skipped lookups, timings', async () => {
+test('the example: summary, every replacement, checklist, diagnostics, skipped lookups, timings', TEST, async () => {
   const { page, context, errors } = await openExample();
   assert.equal(await page.getByTestId('replacement').count(), 41);
   const replacements = await texts(page.getByTestId('replacement'));
@@ -87,7 +86,7 @@ test('the example: summary, every replacement, checklist, diagnostics, skipped l
   await context.close();
 });
 
-test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand; project view', async () => {
+test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand; project view', TEST, async () => {
   const { page, context, errors } = await openExample();
   await selectFile(page, 'api/detail.mpl');
   await page.getByTestId('diff-mode-unified').click();
@@ -153,7 +152,7 @@ test('diff of api/detail.mpl: exact lines unified and side by side; gaps expand;
   await context.close();
 });
 
-test('clicking a replacement selects the call in the editor (UTF-16 offsets) and marks its diff line', async () => {
+test('clicking a replacement selects the call in the editor (UTF-16 offsets) and marks its diff line', TEST, async () => {
   const { page, context, errors } = await openExample();
   await selectFile(page, 'api/detail.mpl');
   const editor = page.getByTestId('editor');
@@ -177,7 +176,7 @@ test('clicking a replacement selects the call in the editor (UTF-16 offsets) and
   await context.close();
 });
 
-test('options re-run at once: node-mode clears E0001 and passes every check; a new helper name shows in the diff', async () => {
+test('options re-run at once: node-mode clears E0001 and passes every check; a new helper name shows in the diff', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('opt-form-node-mode').check();
   await page.locator('[data-testid="check"].fail').waitFor({ state: 'detached' });
@@ -203,7 +202,7 @@ test('options re-run at once: node-mode clears E0001 and passes every check; a n
   await context.close();
 });
 
-test('tree panel: clicking a node selects its range; moving the caret shows its node', async () => {
+test('tree panel: clicking a node selects its range; moving the caret shows its node', TEST, async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   const tree = page.getByTestId('tree-view');
@@ -227,7 +226,7 @@ test('tree panel: clicking a node selects its range; moving the caret shows its 
   await context.close();
 });
 
-test('file tree: badges, changed-only filter, new / rename / delete', async () => {
+test('file tree: badges, changed-only filter, new / rename / delete', TEST, async () => {
   const { page, context, errors } = await openExample();
   const rows = page.getByTestId('file-row');
   assert.equal(await rows.count(), 24);
@@ -273,7 +272,7 @@ test('file tree: badges, changed-only filter, new / rename / delete', async () =
   await context.close();
 });
 
-test('typing in a 1,000-line file updates its diff', async () => {
+test('typing in a 1,000-line file updates its diff', TEST, async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   await editor.fill(bigFile(200));
@@ -313,7 +312,7 @@ test('typing in a 1,000-line file updates its diff', async () => {
   await context.close();
 });
 
-test('narrow screen: tabs show one region at a time', async () => {
+test('narrow screen: tabs show one region at a time', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByTestId('tab-diff').click();

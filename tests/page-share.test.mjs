@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser, selectFile } from './harness.mjs';
+import { MESHER, TEST, meshFiles, openPage, screenshot, texts, useBrowser, selectFile } from './harness.mjs';
 import { readZip } from './zip.mjs';
 
 const env = useBrowser();
@@ -53,7 +53,7 @@ async function seen(page) {
   };
 }
 
-test('copy link → a fresh page shows the same files, selection, view, options and diff', async () => {
+test('copy link → a fresh page shows the same files, selection, view, options and diff', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/team.mpl');
@@ -78,7 +78,7 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await context.close();
 });
 
-test('a v1 link made before v2 links still opens as it was made', async () => {
+test('a v1 link made before v2 links still opens as it was made', TEST, async () => {
   const fixture = join(MESHER, '..', '..', '..', 'core', 'tests', 'fixtures', 'permalink', 'node-mode-split.v1.link');
   const link = readFileSync(fixture, 'utf8');
   assert.ok(link.startsWith('v1.'));
@@ -94,7 +94,7 @@ test('a v1 link made before v2 links still opens as it was made', async () => {
   await context.close();
 });
 
-test('the link meter gives the link length; a link to the example carries only the edits', async () => {
+test('the link meter gives the link length; a link to the example carries only the edits', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   const small = await copyLink(page, context);
@@ -116,7 +116,7 @@ test('the link meter gives the link length; a link to the example carries only t
   await context.close();
 });
 
-test('a link too long to share is not copied silently: it offers the bundle, and copies when asked again', async () => {
+test('a link too long to share is not copied silently: it offers the bundle, and copies when asked again', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   // Text that does not compress: 12,000 characters of a hex counter hash in comments.
@@ -147,7 +147,7 @@ test('a link too long to share is not copied silently: it offers the bundle, and
   await context.close();
 });
 
-test('a bundle downloads as JSON and opens in a fresh page', async () => {
+test('a bundle downloads as JSON and opens in a fresh page', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/team.mpl');
@@ -187,7 +187,7 @@ test('a bundle downloads as JSON and opens in a fresh page', async () => {
   await context.close();
 });
 
-test('hostile or broken links are refused with a clear message; the page and the saved work stay', async () => {
+test('hostile or broken links are refused with a clear message; the page and the saved work stay', TEST, async () => {
   // A valid link to cut short.
   const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(CALLER);
@@ -227,7 +227,7 @@ test('hostile or broken links are refused with a clear message; the page and the
   await context.close();
 });
 
-test('a link to a different project asks before replacing autosaved work', async () => {
+test('a link to a different project asks before replacing autosaved work', TEST, async () => {
   const other = 'fn other() do\n  Process.whereis("mesher_registry")\nend\n';
   const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(other);
@@ -259,7 +259,7 @@ test('a link to a different project asks before replacing autosaved work', async
   await context.close();
 });
 
-test('work is autosaved across reloads; reset asks, then brings back the example', async () => {
+test('work is autosaved across reloads; reset asks, then brings back the example', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   await selectFile(page, 'api/detail.mpl');
@@ -289,7 +289,7 @@ test('work is autosaved across reloads; reset asks, then brings back the example
   await context.close();
 });
 
-test('downloads: the patch applies with git apply and gives the zip; the current file', async () => {
+test('downloads: the patch applies with git apply and gives the zip; the current file', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await loadExample(page);
   // The form the verdict finds safe downloads without asking (page-verdict tests the asking).
@@ -315,7 +315,7 @@ test('downloads: the patch applies with git apply and gives the zip; the current
   // The patch turns the example into exactly the zip's files.
   const repo = join(dir, 'repo');
   cpSync(MESHER, repo, { recursive: true });
-  execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo });
+  execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo, timeout: 30_000 });
   for (const [path, bytes] of zip) assert.equal(readFileSync(join(repo, path), 'utf8'), bytes.toString('utf8'), path);
   const changed = readFileSync(patch, 'utf8').match(/^diff --git /gm).length;
   assert.equal(changed, 9, '8 handler files and the helper file');
@@ -325,7 +325,7 @@ test('downloads: the patch applies with git apply and gives the zip; the current
   await context.close();
 });
 
-test('dark mode follows the system, and the toggle picks light or dark and is kept', async () => {
+test('dark mode follows the system, and the toggle picks light or dark and is kept', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const toggle = page.getByTestId('theme-toggle');
@@ -356,7 +356,7 @@ test('dark mode follows the system, and the toggle picks light or dark and is ke
   await context.close();
 });
 
-test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', async () => {
+test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('editor').press('?');
@@ -391,7 +391,7 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   await context.close();
 });
 
-test('on a phone-sized screen the tabs switch between the regions', async () => {
+test('on a phone-sized screen the tabs switch between the regions', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.setViewportSize({ width: 390, height: 844 });
   await loadExample(page);

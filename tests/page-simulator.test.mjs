@@ -1,10 +1,11 @@
 // The cluster simulator panel against the release build: outcomes per scenario and helper form,
 // the trace of a cell, the remote-calls option, the timeline's node states, the helper taken from
-// the rewritten project, and scenario/seed/step in the permalink.
+// the rewritten project, and scenario/seed/step in the permalink. Every page a test opens is closed
+// after it (the harness's afterEach), passed or not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, openPage, screenshot, useBrowser } from './harness.mjs';
+import { ARTIFACTS, TEST, openPage, screenshot, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -57,7 +58,7 @@ async function table(page, node, which) {
 
 const cell = (page, node, time) => page.locator(`[data-testid=sim-cell][data-node=${node}][data-time="${time}"]`);
 
-test('late-join, node-mode: b crashes after the rewrite, and the trace says why', async () => {
+test('late-join, node-mode: b crashes after the rewrite, and the trace says why', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (node-mode)');
@@ -99,7 +100,7 @@ test('late-join, node-mode: b crashes after the rewrite, and the trace says why'
   assert.deepEqual(errors, []);
 });
 
-test('late-join, plan form: does not compile, simulated with its meaning, b stays ok', async () => {
+test('late-join, plan form: does not compile, simulated with its meaning, b stays ok', TEST, async () => {
   const { page, errors } = await simulator('plan', 'late-join');
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
   const compiles = page.getByTestId('sim-compiles');
@@ -112,7 +113,7 @@ test('late-join, plan form: does not compile, simulated with its meaning, b stay
   assert.deepEqual(errors, []);
 });
 
-test('remote service calls working turns the crash into ok-remote', async () => {
+test('remote service calls working turns the crash into ok-remote', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
   await page.getByTestId('sim-remote').check();
@@ -129,7 +130,7 @@ test('remote service calls working turns the crash into ok-remote', async () => 
   assert.deepEqual(errors, []);
 });
 
-test('the timeline: scrub, step and reset move the node cards through the log', async () => {
+test('the timeline: scrub, step and reset move the node cards through the log', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
   const position = page.getByTestId('sim-position');
   assert.equal(await position.innerText(), 'Step 0 of 18: before the first event');
@@ -171,7 +172,7 @@ test('the timeline: scrub, step and reset move the node cards through the log', 
   assert.deepEqual(errors, []);
 });
 
-test('owner-down, node-mode: the late request hangs; every scenario gives its exact grid', async () => {
+test('owner-down, node-mode: the late request hangs; every scenario gives its exact grid', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'owner-down');
   await expectGrid(page, ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang']);
   await cell(page, 'b', 900).click();
@@ -207,7 +208,7 @@ test('owner-down, node-mode: the late request hangs; every scenario gives its ex
   assert.deepEqual(errors, []);
 });
 
-test('the simulated helper is the project\'s: a custom helper changes the run, an unsupported one is refused', async () => {
+test('the simulated helper is the project\'s: a custom helper changes the run, an unsupported one is refused', TEST, async () => {
   const { page, errors } = await simulator('custom', 'late-join');
   const custom = page.getByTestId('opt-custom-text');
   await custom.fill('pub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n');
@@ -223,7 +224,7 @@ test('the simulated helper is the project\'s: a custom helper changes the run, a
   assert.deepEqual(errors, []);
 });
 
-test('editing the helper file in the editor changes the simulation', async () => {
+test('editing the helper file in the editor changes the simulation', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
   await page.getByTestId('tab-rewrite').click();
@@ -243,7 +244,7 @@ test('editing the helper file in the editor changes the simulation', async () =>
   assert.deepEqual(errors, []);
 });
 
-test('scenario, seed and step travel in the permalink', async () => {
+test('scenario, seed and step travel in the permalink', TEST, async () => {
   const { page, errors, context } = await simulator('node-mode', 'owner-down');
   await page.getByTestId('sim-seed').fill('7');
   await page.getByTestId('sim-seed').press('Enter');
@@ -269,7 +270,7 @@ test('scenario, seed and step travel in the permalink', async () => {
   assert.deepEqual(fresh.errors, []);
 });
 
-test('narrow screen: the simulator tab shows the grid and the cards', async () => {
+test('narrow screen: the simulator tab shows the grid and the cards', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'registry-not-ready', { viewport: { width: 390, height: 844 } });
   await expectGrid(page, [
     '300 b handle_event: before hang · after crash',
@@ -284,7 +285,7 @@ test('narrow screen: the simulator tab shows the grid and the cards', async () =
   assert.deepEqual(errors, []);
 });
 
-test('dark mode: the grid reads well', async () => {
+test('dark mode: the grid reads well', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'registry-not-ready', { colorScheme: 'dark' });
   await page.getByTestId('sim-remote').check();
   await cell(page, 'b', 300).click();

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, MESHER, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { ARTIFACTS, MESHER, TEST, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
 const WIDE = { viewport: { width: 1440, height: 900 } };
 const NARROW = { viewport: { width: 390, height: 844 } };
-/** Every wait in this file ends: node:test has no timeout of its own. */
+/** The bound of a wait this file does not leave to the harness's default. */
 const WAIT = { timeout: 15000 };
 
 const HEADLINE = 'Ship node-local: it compiles and is never worse than today (5 scenarios × 16 seeds).';
@@ -91,7 +91,7 @@ async function assertFirstScreen(page, testid) {
   assert.ok(box.top >= 0 && box.bottom <= box.viewport, message);
 }
 
-test('the example: the verdict names node-local; one exact sentence per form; E0001 points at it; timed', async () => {
+test('the example: the verdict names node-local; one exact sentence per form; E0001 points at it; timed', TEST, async () => {
   const { page, context, errors } = await openExample();
   assert.equal(await page.getByTestId('verdict-headline').textContent(), HEADLINE);
   assert.deepEqual(await rows(page), ROWS('plan'));
@@ -115,7 +115,7 @@ test('the example: the verdict names node-local; one exact sentence per form; E0
   await context.close();
 });
 
-test('the switch button moves to node-local: radio, diff, checks, rows; the verdict is reused', async () => {
+test('the switch button moves to node-local: radio, diff, checks, rows; the verdict is reused', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('verdict-switch').click();
   await formChecked(page, 'node-local');
@@ -145,7 +145,7 @@ test('the switch button moves to node-local: radio, diff, checks, rows; the verd
   await context.close();
 });
 
-test('typing re-weighs the forms only in the helper file (timings printed)', async () => {
+test('typing re-weighs the forms only in the helper file (timings printed)', TEST, async () => {
   const { page, context, errors } = await openExample();
   const editor = page.getByTestId('editor');
   const skipped = page.getByTestId('skipped');
@@ -179,7 +179,7 @@ test('typing re-weighs the forms only in the helper file (timings printed)', asy
   await context.close();
 });
 
-test('the matrix: exact cells; a click or Enter opens that scenario with that form; the simulator switches forms', async () => {
+test('the matrix: exact cells; a click or Enter opens that scenario with that form; the simulator switches forms', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('tab-simulator').click();
   const matrix = page.getByTestId('sim-matrix');
@@ -245,7 +245,7 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
   await context.close();
 });
 
-test('downloads: an unsafe form asks first and says why; anyway downloads it named by form; switch fixes it', async () => {
+test('downloads: an unsafe form asks first and says why; anyway downloads it named by form; switch fixes it', TEST, async () => {
   const { page, context, errors } = await openExample();
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
@@ -299,7 +299,7 @@ test('downloads: an unsafe form asks first and says why; anyway downloads it nam
   await context.close();
 });
 
-test('narrow screen: the Report tab shows the verdict without scrolling; the simulator switches forms', async () => {
+test('narrow screen: the Report tab shows the verdict without scrolling; the simulator switches forms', TEST, async () => {
   const { page, context, errors } = await openExample(NARROW);
   await page.getByTestId('tab-report').click();
   await page.getByTestId('verdict').waitFor(WAIT);
@@ -325,7 +325,7 @@ test('narrow screen: the Report tab shows the verdict without scrolling; the sim
   await context.close();
 });
 
-test('ok-remote is a warning: the page\'s warning colours and a title saying why', async () => {
+test('ok-remote is a warning: the page\'s warning colours and a title saying why', TEST, async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context, errors } = await openExample({ ...WIDE, colorScheme });
     await page.getByTestId('tab-simulator').click();

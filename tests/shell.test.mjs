@@ -4,12 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { DIST, TEST, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
-
-test('index.html has no inline script, so the CSP needs no unsafe-inline', () => {
+test('index.html has no inline script, so the CSP needs no unsafe-inline', TEST, () => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
   assert.ok(scripts.length >= 1, 'the wasm loader script is there');
@@ -20,7 +19,7 @@ test('index.html has no inline script, so the CSP needs no unsafe-inline', () =>
   assert.match(html, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'/);
 });
 
-test('typing Mesh shows its syntax tree, then a syntax error with its position', async () => {
+test('typing Mesh shows its syntax tree, then a syntax error with its position', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const editor = page.getByTestId('editor');
   const tree = page.getByTestId('tree-view');
