@@ -1,5 +1,7 @@
 // Shared pieces of the end-to-end tests: a static server for dist/ under a sub-path
-// (proving the build's relative URLs), headless Chromium, and a log of every request.
+// (proving the build's relative URLs), headless Chromium, a log of every request, and the steps
+// and checks several test files take (notices, the own-origin check, copying a link, the example).
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, relative, resolve, dirname } from 'node:path';
@@ -127,6 +129,38 @@ export function useBrowser() {
   return env;
 }
 
+/** No console error (a CSP violation would be one) and no request to anywhere but `origin`. */
+export function assertOwnOrigin(requests, errors, origin) {
+  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin), [], 'only the page’s own origin');
+}
+
+/** Waits for a notice reading exactly `text` (a string, or a RegExp for the whole text). Notices pile
+ *  up; each test waits for its own. */
+export async function expectNotice(page, text) {
+  const exact = text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
+}
+
+/** 12345 → "12,345", as the page writes counts. */
+export const thousands = (n) => n.toLocaleString('en-US');
+
+/** Copies a link to the page's state as the user does (the Copy link button, or `how`), with the
+ *  clipboard granted for `origin`; asserts the clipboard and the address hold the link and the notice
+ *  gives its exact length. Returns the link. */
+export async function copyLink(page, context, origin, how = () => page.getByTestId('copy-link').click()) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  // Emptied first: a second copy of the same page must be seen to copy again.
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await how();
+  const copied = await page.waitForFunction(async () => (await navigator.clipboard.readText()) || false);
+  const url = await copied.jsonValue();
+  assert.ok(url.startsWith(`${origin}${SUB_PATH}#v2.`), url);
+  await page.waitForURL(url);
+  await expectNotice(page, `Link copied (${thousands(url.length)} characters)`);
+  return url;
+}
+
 /** The trimmed text of every element a locator matches. */
 export const texts = (locator) => locator.evaluateAll((els) => els.map((e) => e.textContent.trim()));
 
@@ -147,12 +181,47 @@ export function meshFiles(dir = MESHER, root = dir) {
 /** The example's report summary: the rewrite has run on it. */
 export const EXAMPLE_SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
 
+/** Loads the bundled example; resolves once its report is there (attached: a narrow screen shows
+ *  the Source tab). */
+export async function loadExample(page) {
+  await page.getByTestId('load-example').click();
+  await page.getByTestId('report-summary').filter({ hasText: EXAMPLE_SUMMARY }).waitFor({ state: 'attached' });
+}
+
 /** A fresh page with the bundled example loaded and rewritten. */
 export async function openExample(browser, url, contextOptions = {}) {
   const opened = await openPage(browser, url, contextOptions);
-  await opened.page.getByTestId('load-example').click();
-  await opened.page.getByTestId('report-summary').filter({ hasText: EXAMPLE_SUMMARY }).waitFor();
+  await loadExample(opened.page);
   return opened;
+}
+
+/** Waits until the helper-form radio `form` is the checked one. */
+export async function formChecked(page, form) {
+  await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.checked === true, `opt-form-${form}`);
+}
+
+/** The simulator's grid as `time node handler: text` lines, in row order. */
+export function simGrid(page) {
+  return page.getByTestId('sim-cell').evaluateAll((cells) =>
+    cells.map((c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`),
+  );
+}
+
+/** Waits until the simulator's grid shows exactly `lines`; if it never does, fails with the difference. */
+export async function expectSimGrid(page, lines) {
+  await page
+    .waitForFunction(
+      (want) =>
+        JSON.stringify(
+          [...document.querySelectorAll('[data-testid=sim-cell]')].map(
+            (c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`,
+          ),
+        ) === JSON.stringify(want),
+      lines,
+      { timeout: 10_000 },
+    )
+    .catch(() => {});
+  assert.deepEqual(await simGrid(page), lines);
 }
 
 /** Clicks a file row and waits until it is the selected one. */

@@ -4,24 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESHER, TEST, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { MESHER, TEST, assertOwnOrigin, expectNotice, meshFiles, openPage, screenshot, texts, useBrowser } from './harness.mjs';
 import { makeZip } from './zip.mjs';
 
 const env = useBrowser();
 
 async function filePaths(page) {
   return (await page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path))).sort();
-}
-
-/** Waits for the notice with exactly `text` (notices pile up; each test reads its own). */
-async function expectNotice(page, text) {
-  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
-}
-
-function assertOwnOrigin(requests, errors) {
-  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== env.server.origin), [], 'only the page’s own origin');
 }
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
@@ -42,7 +31,7 @@ test('pasting code shows its rewrite at once', TEST, async () => {
   ]);
   assert.equal(await page.getByTestId('replacement').count(), 1);
   await screenshot(page, 'bring-1-paste');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -79,7 +68,7 @@ test('uploading files takes .mpl text and lists what it skips, with the reason',
   assert.equal(await page.getByTestId('editor').inputValue(), 'fn main() do\n  1\nend\n');
   assert.equal(await page.getByTestId('skipped-upload').count(), 0);
   await screenshot(page, 'bring-2-files');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -105,7 +94,7 @@ test('uploading a folder takes its tree relative to the project root, with progr
   await page.getByTestId('replacement').nth(40).waitFor();
   assert.equal(await page.getByTestId('replacement').count(), 41);
   await screenshot(page, 'bring-3-folder');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -133,7 +122,7 @@ test('uploading a zip keeps its paths and lists the other entries as ignored', T
   const [fake] = await texts(page.getByTestId('skipped-upload'));
   assert.match(fake, /^fake\.zip — not a readable zip: /);
   await screenshot(page, 'bring-4-zip');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -171,6 +160,6 @@ test('dropping files or a zip anywhere on the page brings them in', TEST, async 
   assert.deepEqual(await filePaths(page), ['api/helpers.mpl', 'api/team.mpl', 'main.mpl']);
   await page.getByTestId('badge-replacements').first().waitFor();
   await screenshot(page, 'bring-6-drop');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });

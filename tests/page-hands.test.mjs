@@ -6,12 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MESHER, TEST, meshFiles, openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
+import { EXAMPLE_SUMMARY as SUMMARY, MESHER, TEST, copyLink, expectNotice, meshFiles, openExample as harnessOpenExample, openPage, screenshot, selectFile, texts, useBrowser } from './harness.mjs';
 import { makeZip, readZip } from './zip.mjs';
 
 const env = useBrowser();
-
-const SUMMARY = EXAMPLE_SUMMARY;
 
 const openExample = () => harnessOpenExample(env.browser, env.server.url);
 
@@ -90,12 +88,6 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-/** Waits for the notice with exactly `text`. */
-async function expectNotice(page, text) {
-  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
-}
 
 /** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
 async function download(page, testid, dir) {
@@ -363,10 +355,7 @@ test('a link opens on the tab and the simulator step it was copied from', TEST, 
   for (let i = 0; i < 3; i++) await page.getByTestId('sim-step').click();
   const position = await page.getByTestId('sim-position').innerText();
   assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.getByTestId('copy-link').click();
-  await page.waitForURL(/#v2\./, { timeout: 10_000 });
-  const fresh = await openPage(env.browser, page.url());
+  const fresh = await openPage(env.browser, await copyLink(page, context, env.server.origin));
   await fresh.page.locator('[data-testid="tab-simulator"].active').waitFor();
   assert.equal(await fresh.page.getByTestId('simulator-pane').isVisible(), true);
   assert.equal(await fresh.page.getByTestId('sim-position').innerText(), position);

@@ -4,11 +4,9 @@
 // The page's latencies are measured by `cargo xtask bench page`, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEST, openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile, bigFile } from './harness.mjs';
+import { EXAMPLE_SUMMARY as SUMMARY, TEST, bigFile, openExample as harnessOpenExample, openPage, screenshot, selectFile, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
-
-const SUMMARY = EXAMPLE_SUMMARY;
 
 const CHECKS = [
   '✓ changed files parse: 9 changed files parse without new errors',

@@ -8,38 +8,17 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { MESHER, TEST, meshFiles, openPage, screenshot, texts, useBrowser, selectFile } from './harness.mjs';
+import { MESHER, TEST, assertOwnOrigin, copyLink as harnessCopyLink, expectNotice, loadExample, meshFiles, openExample, openPage, screenshot, selectFile, texts, thousands, useBrowser } from './harness.mjs';
 import { readZip } from './zip.mjs';
 
 const env = useBrowser();
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
 
-async function expectNotice(page, text) {
-  const exact = text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
-}
+const copyLink = (page, context, how) => harnessCopyLink(page, context, env.server.origin, how);
 
-function assertOwnOrigin(requests, errors) {
-  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== env.server.origin), [], 'only the page’s own origin');
-}
-
-/** 12345 → "12,345", as the meter writes it. */
-const thousands = (n) => n.toLocaleString('en-US');
-
-async function loadExample(page) {
-  await page.getByTestId('load-example').click();
-  await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
-}
-
-async function copyLink(page, context) {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.getByTestId('copy-link').click();
-  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
-  await page.waitForURL(/#v2\./);
-  return page.url();
-}
+/** Waits until the autosaved work holds `text`. */
+const autosaved = (page, text) => page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes(t), text);
 
 /** What the user sees of the state: selection, editor, view, an option, the diff and the report. */
 async function seen(page) {
@@ -54,15 +33,12 @@ async function seen(page) {
 }
 
 test('copy link → a fresh page shows the same files, selection, view, options and diff', TEST, async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-split').click();
   await page.getByTestId('opt-helper-name').fill('cluster_registry');
   await page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   const url = await copyLink(page, context);
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
-  assert.ok(url.startsWith(`${env.server.url}#v2.`), url);
   const before = await seen(page);
   assert.equal(before.selected, 'api/team.mpl');
   assert.equal(before.view, 'diff-mode-split');
@@ -72,8 +48,8 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await fresh.page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   assert.deepEqual(await seen(fresh.page), before);
   await screenshot(fresh.page, 'share-1-link-opened');
-  assertOwnOrigin(requests, errors);
-  assertOwnOrigin(fresh.requests, fresh.errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
+  assertOwnOrigin(fresh.requests, fresh.errors, env.server.origin);
   await fresh.context.close();
   await context.close();
 });
@@ -90,7 +66,7 @@ test('a v1 link made before v2 links still opens as it was made', TEST, async ()
   assert.equal(await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"].created').count(), 1);
   assert.equal(await page.getByTestId('opt-form-node-mode').isChecked(), true);
   assert.equal(await page.locator('[data-testid^=diff-mode-].active').getAttribute('data-testid'), 'diff-mode-split');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -112,7 +88,7 @@ test('the link meter gives the link length; a link to the example carries only t
   await meter.filter({ hasText: `${thousands(example.length)} characters · fits a chat message` }).waitFor();
   await screenshot(page, 'share-2-meter');
   console.log(`link length: one file ${small.length}, the example project (24 files) ${example.length}`);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -143,13 +119,12 @@ test('a link too long to share is not copied silently: it offers the bundle, and
   await page.getByTestId('copy-link').click();
   await expectNotice(page, `Link copied (${thousands(length)} characters)`);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
 test('a bundle downloads as JSON and opens in a fresh page', TEST, async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-project').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
@@ -181,8 +156,8 @@ test('a bundle downloads as JSON and opens in a fresh page', TEST, async () => {
   await expectNotice(fresh.page, 'package.json: this JSON file is not a playground bundle');
   assert.equal(await fresh.page.getByTestId('file-row').count(), 24);
   await screenshot(fresh.page, 'share-3-bundle-opened');
-  assertOwnOrigin(requests, errors);
-  assertOwnOrigin(fresh.requests, fresh.errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
+  assertOwnOrigin(fresh.requests, fresh.errors, env.server.origin);
   await fresh.context.close();
   await context.close();
 });
@@ -211,7 +186,7 @@ test('hostile or broken links are refused with a clear message; the page and the
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const saved = 'fn saved() do\n  Process.whereis("mesher_registry")\nend\n';
   await page.getByTestId('editor').fill(saved);
-  await page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn saved()'), saved);
+  await autosaved(page, 'fn saved()');
   for (const [fragment, message] of cases) {
     await page.goto('about:blank');
     await page.goto(`${env.server.url}#${fragment}`);
@@ -223,7 +198,7 @@ test('hostile or broken links are refused with a clear message; the page and the
   // The page still works.
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('diff-line').filter({ hasText: '+  let pid = get_registry()' }).waitFor();
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -236,7 +211,7 @@ test('a link to a different project asks before replacing autosaved work', TEST,
 
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
-  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn main()'));
+  await autosaved(page, 'fn main()');
   await page.goto('about:blank');
   await page.goto(link);
   await page.getByTestId('link-confirm').waitFor();
@@ -255,17 +230,16 @@ test('a link to a different project asks before replacing autosaved work', TEST,
   await page.goto(link);
   await page.getByTestId('link-open').click();
   assert.equal(await page.getByTestId('editor').inputValue(), other);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
 test('work is autosaved across reloads; reset asks, then brings back the example', TEST, async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/detail.mpl');
   const edited = `${readFileSync(join(MESHER, 'api/detail.mpl'), 'utf8')}\n# edited\n`;
   await page.getByTestId('editor').fill(edited);
-  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('# edited'));
+  await autosaved(page, '# edited');
   await page.reload();
   await page.getByTestId('editor').waitFor();
   await page.locator('[data-testid=file-row][data-path="api/detail.mpl"].selected').waitFor();
@@ -285,13 +259,12 @@ test('work is autosaved across reloads; reset asks, then brings back the example
   // Nothing left to lose: a second reset does not ask.
   await page.getByTestId('reset').click();
   assert.equal(await page.getByTestId('reset-confirm').count(), 0);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
 test('downloads: the patch applies with git apply and gives the zip; the current file', TEST, async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   // The form the verdict finds safe downloads without asking (page-verdict tests the asking).
   await page.getByTestId('opt-form-node-local').check();
   await page.locator('[data-testid=verdict-form][data-form=node-local].current').waitFor({ timeout: 15000 });
@@ -321,7 +294,7 @@ test('downloads: the patch applies with git apply and gives the zip; the current
   assert.equal(changed, 9, '8 handler files and the helper file');
   assert.equal(readFileSync(file, 'utf8'), zip.get('api/team.mpl').toString('utf8'));
   assert.ok(readFileSync(file, 'utf8').includes('get_registry()'));
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -352,7 +325,7 @@ test('dark mode follows the system, and the toggle picks light or dark and is ke
   await toggle.click();
   assert.equal(await toggle.textContent(), 'Theme: system');
   assert.equal(await background(), 'rgb(247, 247, 248)');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -381,13 +354,10 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   await page.keyboard.press('Escape');
   assert.equal(await page.getByTestId('shortcuts').count(), 0);
 
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.keyboard.press('Control+s');
-  await page.waitForURL(/#v2\./);
-  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
+  await copyLink(page, context, () => page.keyboard.press('Control+s'));
   await page.keyboard.press('Control+Enter');
   assert.equal(await page.getByTestId('replacement').count(), 1);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
@@ -407,6 +377,6 @@ test('on a phone-sized screen the tabs switch between the regions', TEST, async 
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no sideways scrolling (${width}px)`);
   await screenshot(page, 'share-9-narrow-tree');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });

@@ -5,21 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, TEST, openPage, screenshot, useBrowser } from './harness.mjs';
+import { ARTIFACTS, TEST, copyLink, expectSimGrid as expectGrid, formChecked, openExample, openPage, screenshot, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
 /** Opens the example with the given helper form and shows the simulator on `scenario`. */
 async function simulator(form, scenario, options = {}) {
-  const opened = await openPage(env.browser, env.server.url, options);
+  const opened = await openExample(env.browser, env.server.url, options);
   const { page } = opened;
-  await page.getByTestId('load-example').click();
-  await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').waitFor({ state: 'attached' });
   const radio = page.getByTestId(`opt-form-${form}`);
   // On a narrow screen the options are on the Report tab.
   if (!(await radio.isVisible())) await page.getByTestId('tab-report').click();
   await radio.click();
-  await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`).checked, `opt-form-${form}`);
+  await formChecked(page, form);
   await page.getByTestId('tab-simulator').click();
   await page.getByTestId('sim-scenario').selectOption(scenario);
   // A custom helper starts empty: nothing to run until the test writes one.
@@ -27,27 +25,20 @@ async function simulator(form, scenario, options = {}) {
   return opened;
 }
 
-/** The grid as `time node handler: text` lines, in row order. */
-async function grid(page) {
-  return page.getByTestId('sim-cell').evaluateAll((cells) =>
-    cells.map((c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`),
-  );
-}
-
-/** Waits until the grid shows exactly `lines`. */
-async function expectGrid(page, lines) {
-  await page.waitForFunction(
-    (want) =>
-      JSON.stringify(
-        [...document.querySelectorAll('[data-testid=sim-cell]')].map(
-          (c) => `${c.dataset.time} ${c.dataset.node} ${c.dataset.handler}: ${c.innerText}`,
-        ),
-      ) === JSON.stringify(want),
-    lines,
-    { timeout: 10000 },
-  ).catch(() => {});
-  assert.deepEqual(await grid(page), lines);
-}
+/** The grid of each scenario with the node-mode helper. */
+const NODE_MODE = {
+  standalone: ['100 a handle_event: before ok · after ok', '100 a handle_list_issues: before ok · after ok'],
+  'late-join': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash'],
+  'concurrent-register': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok'],
+  'owner-down': ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang'],
+  'registry-not-ready': [
+    '300 b handle_event: before hang · after crash',
+    '300 c handle_event: before hang · after hang',
+    '600 b handle_event: before ok · after crash',
+  ],
+};
+/** late-join where every request ends as it did before the rewrite. */
+const LATE_JOIN_OK = ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok'];
 
 /** A node card's table (`sim-local` or `sim-global`) as `name=pid` strings. */
 async function table(page, node, which) {
@@ -60,7 +51,7 @@ const cell = (page, node, time) => page.locator(`[data-testid=sim-cell][data-nod
 
 test('late-join, node-mode: b crashes after the rewrite, and the trace says why', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await expectGrid(page, NODE_MODE['late-join']);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (node-mode)');
   assert.match(await cell(page, 'b', 500).getAttribute('class'), /\bbefore-ok\b.*\bafter-crash\b/);
   assert.match(await cell(page, 'a', 500).getAttribute('class'), /\bbefore-ok\b.*\bafter-ok\b/);
@@ -102,7 +93,7 @@ test('late-join, node-mode: b crashes after the rewrite, and the trace says why'
 
 test('late-join, plan form: does not compile, simulated with its meaning, b stays ok', TEST, async () => {
   const { page, errors } = await simulator('plan', 'late-join');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  await expectGrid(page, LATE_JOIN_OK);
   const compiles = page.getByTestId('sim-compiles');
   assert.equal(await compiles.getAttribute('data-compiles'), 'false');
   assert.equal(
@@ -115,7 +106,7 @@ test('late-join, plan form: does not compile, simulated with its meaning, b stay
 
 test('remote service calls working turns the crash into ok-remote', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await expectGrid(page, NODE_MODE['late-join']);
   await page.getByTestId('sim-remote').check();
   await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok-remote']);
   assert.match(await cell(page, 'b', 500).getAttribute('class'), /\bafter-ok-remote\b/);
@@ -126,7 +117,7 @@ test('remote service calls working turns the crash into ok-remote', TEST, async 
     ),
   );
   await page.getByTestId('sim-remote').uncheck();
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await expectGrid(page, NODE_MODE['late-join']);
   assert.deepEqual(errors, []);
 });
 
@@ -174,7 +165,7 @@ test('the timeline: scrub, step and reset move the node cards through the log', 
 
 test('owner-down, node-mode: the late request hangs; every scenario gives its exact grid', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'owner-down');
-  await expectGrid(page, ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang']);
+  await expectGrid(page, NODE_MODE['owner-down']);
   await cell(page, 'b', 900).click();
   const text = await page.getByTestId('sim-trace').innerText();
   const after = text.slice(text.indexOf('After the rewrite: hang'));
@@ -191,19 +182,9 @@ test('owner-down, node-mode: the late request hangs; every scenario gives its ex
   assert.ok((await page.locator('[data-testid=node-card][data-node=a]').innerText()).includes('down'));
   await screenshot(page, 'simulator-owner-down-node-mode');
 
-  const expected = {
-    standalone: ['100 a handle_event: before ok · after ok', '100 a handle_list_issues: before ok · after ok'],
-    'late-join': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash'],
-    'concurrent-register': ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok'],
-    'registry-not-ready': [
-      '300 b handle_event: before hang · after crash',
-      '300 c handle_event: before hang · after hang',
-      '600 b handle_event: before ok · after crash',
-    ],
-  };
-  for (const [scenario, lines] of Object.entries(expected)) {
+  for (const scenario of ['standalone', 'late-join', 'concurrent-register', 'registry-not-ready']) {
     await page.getByTestId('sim-scenario').selectOption(scenario);
-    await expectGrid(page, lines);
+    await expectGrid(page, NODE_MODE[scenario]);
   }
   assert.deepEqual(errors, []);
 });
@@ -212,10 +193,10 @@ test('the simulated helper is the project\'s: a custom helper changes the run, a
   const { page, errors } = await simulator('custom', 'late-join');
   const custom = page.getByTestId('opt-custom-text');
   await custom.fill('pub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  await expectGrid(page, LATE_JOIN_OK);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (custom)');
   await custom.fill('pub fn get_registry() do\n  Global.whereis("mesher_registry")\nend\n');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await expectGrid(page, NODE_MODE['late-join']);
   await custom.fill('pub fn get_registry() do\n  Map.get(m, "k")\nend\n');
   const error = page.getByTestId('sim-error');
   await error.waitFor();
@@ -226,7 +207,7 @@ test('the simulated helper is the project\'s: a custom helper changes the run, a
 
 test('editing the helper file in the editor changes the simulation', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'late-join');
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
+  await expectGrid(page, NODE_MODE['late-join']);
   await page.getByTestId('tab-rewrite').click();
   await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"]').click();
   const editor = page.getByTestId('editor');
@@ -235,7 +216,7 @@ test('editing the helper file in the editor changes the simulation', TEST, async
   const own = '\npub fn get_registry() do\n  Process.whereis("mesher_registry")\nend\n';
   await editor.fill((await editor.inputValue()) + own);
   await page.getByTestId('tab-simulator').click();
-  await expectGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
+  await expectGrid(page, LATE_JOIN_OK);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (project)');
   assert.equal(
     await page.getByTestId('sim-helper').textContent(),
@@ -251,10 +232,7 @@ test('scenario, seed and step travel in the permalink', TEST, async () => {
   for (let i = 0; i < 3; i++) await page.getByTestId('sim-step').click();
   const position = await page.getByTestId('sim-position').innerText();
   assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.getByTestId('copy-link').click();
-  await page.waitForFunction(() => location.hash.startsWith('#v2.'));
-  const url = page.url();
+  const url = await copyLink(page, context, env.server.origin);
 
   const fresh = await openPage(env.browser, url);
   await fresh.page.getByTestId('tab-simulator').click();
@@ -262,21 +240,14 @@ test('scenario, seed and step travel in the permalink', TEST, async () => {
   assert.equal(await fresh.page.getByTestId('sim-scenario').inputValue(), 'owner-down');
   assert.equal(await fresh.page.getByTestId('sim-seed').inputValue(), '7');
   assert.equal(await fresh.page.getByTestId('sim-position').innerText(), position);
-  await expectGrid(fresh.page, [
-    '500 b handle_event: before ok · after crash',
-    '900 b handle_event: before ok · after hang',
-  ]);
+  await expectGrid(fresh.page, NODE_MODE['owner-down']);
   assert.deepEqual(errors, []);
   assert.deepEqual(fresh.errors, []);
 });
 
 test('narrow screen: the simulator tab shows the grid and the cards', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'registry-not-ready', { viewport: { width: 390, height: 844 } });
-  await expectGrid(page, [
-    '300 b handle_event: before hang · after crash',
-    '300 c handle_event: before hang · after hang',
-    '600 b handle_event: before ok · after crash',
-  ]);
+  await expectGrid(page, NODE_MODE['registry-not-ready']);
   await page.getByTestId('sim-run').click();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page scrolls sideways: ${width}px`);

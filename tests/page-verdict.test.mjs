@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, MESHER, TEST, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { ARTIFACTS, TEST, expectSimGrid, formChecked, openExample as harnessOpenExample, screenshot, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -49,8 +49,7 @@ const TIMINGS = /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms · v
 
 /** Opens the page and the example; resolves once the verdict is shown. */
 async function openExample(options = WIDE) {
-  const opened = await openPage(env.browser, env.server.url, options);
-  await opened.page.getByTestId('load-example').click();
+  const opened = await harnessOpenExample(env.browser, env.server.url, options);
   // Attached: a narrow screen opens on the Source tab.
   await opened.page.getByTestId('verdict-headline').filter({ hasText: HEADLINE }).waitFor({ state: 'attached', ...WAIT });
   return opened;
@@ -67,15 +66,6 @@ function rows(page) {
       e.dataset.current,
       e.querySelector('.verdict-sentence').textContent,
     ]),
-  );
-}
-
-/** Waits until the checked helper-form radio is `form`. */
-async function formChecked(page, form) {
-  await page.waitForFunction(
-    (id) => document.querySelector(`[data-testid=${id}]`)?.checked === true,
-    `opt-form-${form}`,
-    WAIT,
   );
 }
 
@@ -196,29 +186,13 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
     'node-mode in late-join: e.g. handle_event on node b at 500 ms (seed 0): ok before, crash after — click to open',
   );
 
-  const grid = () =>
-    page.getByTestId('sim-cell').evaluateAll((cs) => cs.map((c) => `${c.dataset.time} ${c.dataset.node}: ${c.innerText}`));
-  const expectGrid = async (lines) => {
-    await page
-      .waitForFunction(
-        (want) =>
-          JSON.stringify(
-            [...document.querySelectorAll('[data-testid=sim-cell]')].map((c) => `${c.dataset.time} ${c.dataset.node}: ${c.innerText}`),
-          ) === JSON.stringify(want),
-        lines,
-        WAIT,
-      )
-      .catch(() => {});
-    assert.deepEqual(await grid(), lines);
-  };
-
   // Click: node-mode in owner-down.
   const ownerDown = page.locator('[data-testid=sim-matrix-cell][data-form=node-mode][data-scenario=owner-down]');
   await ownerDown.click();
   await formChecked(page, 'node-mode');
   assert.equal(await page.getByTestId('sim-scenario').inputValue(), 'owner-down');
   assert.equal(await page.getByTestId('sim-form').inputValue(), 'node-mode');
-  await expectGrid(['500 b: before ok · after crash', '900 b: before ok · after hang']);
+  await expectSimGrid(page, ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang']);
   assert.equal(await ownerDown.getAttribute('aria-pressed'), 'true');
   assert.equal(await page.locator('.sim-matrix-cell.chosen').count(), 1);
   await page.setViewportSize({ width: 1440, height: 1400 });
@@ -230,13 +204,13 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
   await page.keyboard.press('Enter');
   await formChecked(page, 'node-local');
   assert.equal(await page.getByTestId('sim-scenario').inputValue(), 'late-join');
-  await expectGrid(['500 a: before ok · after ok', '500 b: before ok · after ok']);
+  await expectSimGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (node-local)');
 
   // The simulator's own form select.
   await page.getByTestId('sim-form').selectOption('node-mode');
   await formChecked(page, 'node-mode');
-  await expectGrid(['500 a: before ok · after ok', '500 b: before ok · after crash']);
+  await expectSimGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
   assert.equal(
     await page.locator('[data-testid=sim-matrix-cell][aria-pressed=true]').getAttribute('data-form'),
     'node-mode',
