@@ -309,17 +309,3 @@ test('typing in a 1,000-line file updates its diff', TEST, async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-test('narrow screen: tabs show one region at a time', TEST, async () => {
-  const { page, context, errors } = await openExample();
-  await page.setViewportSize({ width: 390, height: 800 });
-  await page.getByTestId('tab-diff').click();
-  assert.ok(await page.getByTestId('diff').isVisible());
-  assert.ok(!(await page.getByTestId('editor').isVisible()));
-  await page.getByTestId('tab-report').click();
-  assert.ok(await page.getByTestId('report').isVisible());
-  assert.ok(!(await page.getByTestId('diff').isVisible()));
-  await screenshot(page, 'rewrite-10-narrow');
-  assert.deepEqual(errors, []);
-  await context.close();
-});

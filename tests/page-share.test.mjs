@@ -361,17 +361,19 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   await context.close();
 });
 
-test('on a phone-sized screen the tabs switch between the regions', TEST, async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await loadExample(page);
+test('on a phone-sized screen the tabs show one region at a time, without sideways scrolling', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url, { viewport: { width: 390, height: 844 } });
   const layout = page.getByTestId('layout');
-  for (const tab of ['files', 'source', 'diff', 'report', 'tree']) {
+  // Each tab's pane, and the region in it.
+  const regions = { files: 'file-tree', source: 'editor', diff: 'diff', report: 'report', tree: 'tree-view' };
+  for (const tab of Object.keys(regions)) {
     await page.getByTestId(`tab-${tab}`).click();
     assert.equal(await layout.getAttribute('data-tab'), tab);
-    assert.equal(await page.locator(`[data-pane="${tab}"]`).isVisible(), true, tab);
-    const others = ['files', 'source', 'diff', 'report', 'tree'].filter((t) => t !== tab);
-    for (const o of others) assert.equal(await page.locator(`[data-pane="${o}"]`).isVisible(), false, `${o} under ${tab}`);
+    for (const [pane, region] of Object.entries(regions)) {
+      const shown = pane === tab;
+      assert.equal(await page.locator(`[data-pane="${pane}"]`).isVisible(), shown, `${pane} pane under ${tab}`);
+      assert.equal(await page.getByTestId(region).isVisible(), shown, `${region} under ${tab}`);
+    }
     if (tab === 'diff') await screenshot(page, 'share-9-narrow-diff');
   }
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
