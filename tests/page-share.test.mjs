@@ -329,7 +329,7 @@ test('dark mode follows the system, and the toggle picks light or dark and is ke
   await context.close();
 });
 
-test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', TEST, async () => {
+test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link, Ctrl+Enter runs the rewrite at once', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('editor').press('?');
@@ -355,8 +355,46 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   assert.equal(await page.getByTestId('shortcuts').count(), 0);
 
   await copyLink(page, context, () => page.keyboard.press('Control+s'));
-  await page.keyboard.press('Control+Enter');
-  assert.equal(await page.getByTestId('replacement').count(), 1);
+
+  // Ctrl+Enter runs the rewrite at once, not when the run that typing schedules comes. In one task the
+  // page gets an edit (an input event, as typing sends) and then, or not, Ctrl+Enter. A 0 ms timer set
+  // before them fires before any timer the page sets after them (the debounced run's, even at 0 ms), so
+  // the diff can show the edit before that timer only if Ctrl+Enter ran the rewrite.
+  const race = (name, shortcut) =>
+    page.evaluate(
+      ({ name, shortcut }) =>
+        new Promise((resolve) => {
+          const editor = document.querySelector('[data-testid=editor]');
+          const diff = document.querySelector('[data-testid=diff]');
+          setTimeout(() => resolve('the timer first'), 0);
+          new MutationObserver((_, observer) => {
+            if (diff.textContent.includes(`let ${name} = get_registry()`)) {
+              observer.disconnect();
+              resolve('the rewrite first');
+            }
+          }).observe(diff, { subtree: true, childList: true, characterData: true });
+          editor.value = editor.value.replace('  pid\n', `  let ${name} = Process.whereis("mesher_registry")\n  pid\n`);
+          editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
+          if (shortcut) {
+            editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+          }
+        }),
+      { name, shortcut },
+    );
+  const added = (name) => page.locator('[data-testid=diff-line].add .text', { hasText: `let ${name} = get_registry()` });
+  // Without the shortcut the edit waits for the debounced run: the check tells the two apart.
+  assert.equal(await race('typed', false), 'the timer first');
+  await added('typed').waitFor();
+  assert.equal(await race('pressed', true), 'the rewrite first');
+  assert.deepEqual(await page.locator('[data-testid=diff-line].add .text').evaluateAll((els) => els.map((e) => e.textContent)), [
+    'from Api.Helpers import get_registry',
+    '',
+    '  let pid = get_registry()',
+    '  let typed = get_registry()',
+    '  let pressed = get_registry()',
+  ]);
+  await page.getByTestId('replacement').nth(2).waitFor();
+  assert.deepEqual(await texts(page.getByTestId('replacement')), ['main.mpl:2:13 main', 'main.mpl:3:15 main', 'main.mpl:4:17 main']);
   assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
