@@ -183,12 +183,15 @@ test('options re-run at once: node-mode clears E0001 and passes every check; a n
   assert.ok(!diagnostics.some((d) => d.includes('E0001')), diagnostics.join('\n'));
   assert.equal(diagnostics.length, 5);
 
-  await page.getByTestId('opt-helper-name').fill('find_registry');
-  await page.getByTestId('report-summary').filter({ hasText: SUMMARY }).waitFor();
+  // The new name reaches the diff: wait for the call under it, then the file's whole diff.
   await selectFile(page, 'api/detail.mpl');
-  const rows = await unifiedRows(page);
-  assert.ok(rows.includes('add|+|from Api.Helpers import find_registry'), rows.join('\n'));
-  assert.ok(rows.includes('add|+|  let reg_pid = find_registry()'), rows.join('\n'));
+  await page.getByTestId('diff-mode-unified').click();
+  await page.getByTestId('opt-helper-name').fill('find_registry');
+  await page.locator('[data-testid="diff-line"].add .text', { hasText: /^  let reg_pid = find_registry\(\)$/ }).waitFor();
+  assert.deepEqual(await unifiedRows(page), DETAIL_UNIFIED.map((row) => row.replaceAll('get_registry', 'find_registry')));
+  // …and the report: its checks name the new helper; the summary does not name it.
+  await page.getByTestId('check').filter({ hasText: /^✓ helper defined: api\/helpers\.mpl defines find_registry$/ }).waitFor();
+  assert.equal(await page.getByTestId('report-summary').textContent(), SUMMARY);
 
   // Custom form: its text goes into the helper file.
   await page.getByTestId('opt-form-custom').check();
