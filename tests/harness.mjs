@@ -181,6 +181,19 @@ export function meshFiles(dir = MESHER, root = dir) {
 /** The example's report summary: the rewrite has run on it. */
 export const EXAMPLE_SUMMARY = '41 replacements in 8 files · helper inserted in api/helpers.mpl';
 
+/** The example's report diagnostics, in the report's order. */
+export const EXAMPLE_DIAGNOSTICS = [
+  'api/helpers.mpl:14:6 error[E0001]: `local != 0` compares a Pid with an Int: Mesh rejects this (E0001), so this ' +
+    'code does not compile. A Pid cannot be tested for "not found"; ship the node-local helper instead ' +
+    '(--helper-form node-local), the form the verdict found safe',
+  'api/team.mpl:54:3 warning[stale-comment]: this comment still describes the `Process.whereis("mesher_registry")` ' +
+    'lookup, which this file now does through get_registry()',
+  ...[60, 68, 85, 95].map(
+    (line) =>
+      `ingestion/ws_handler.mpl:${line}:16 info[stay-local]: \`Process.whereis("stream_manager")\` kept: \`stream_manager\` must stay node-local`,
+  ),
+];
+
 /** Loads the bundled example; resolves once its report is there (attached: a narrow screen shows
  *  the Source tab). */
 export async function loadExample(page) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, TEST, expectSimGrid, formChecked, openExample as harnessOpenExample, screenshot, texts, useBrowser } from './harness.mjs';
+import { ARTIFACTS, EXAMPLE_DIAGNOSTICS, TEST, expectSimGrid, formChecked, openExample as harnessOpenExample, screenshot, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -40,10 +40,7 @@ const MATRIX = {
 };
 const SCENARIOS = ['standalone', 'late-join', 'concurrent-register', 'owner-down', 'registry-not-ready'];
 
-const E0001 =
-  'api/helpers.mpl:14:6 error[E0001]: `local != 0` compares a Pid with an Int: Mesh rejects this (E0001), so this ' +
-  'code does not compile. A Pid cannot be tested for "not found"; ship the node-local helper instead ' +
-  '(--helper-form node-local), the form the verdict found safe';
+const [E0001] = EXAMPLE_DIAGNOSTICS;
 
 const TIMINGS = /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms · verdict (\d+\.\d) ms$/;
 
