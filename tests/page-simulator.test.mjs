@@ -275,16 +275,94 @@ test('narrow screen: the simulator tab shows the grid and the cards', TEST, asyn
   assert.deepEqual(errors, []);
 });
 
-test('dark mode: the grid reads well', TEST, async () => {
+/**
+ * The WCAG 2.x contrast of the text of every element under `root` that holds text of its own: its
+ * computed colour against the background it is drawn on (its own, or the nearest ancestor's that is
+ * not transparent; translucent ones are laid over what is below them). As `{ text, ratio, large }`,
+ * `large` for 24 px text or 18.66 px bold (which need 3, not 4.5).
+ */
+function contrasts(locator) {
+  return locator.evaluateAll((roots) => {
+    const parse = (css) => {
+      const rgb = css.match(/^rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)$/);
+      if (rgb) return { rgb: [rgb[1], rgb[2], rgb[3]].map(Number), alpha: rgb[4] === undefined ? 1 : Number(rgb[4]) };
+      const srgb = css.match(/^color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)(?: \/ ([\d.]+))?\)$/);
+      if (srgb) return { rgb: [srgb[1], srgb[2], srgb[3]].map((c) => Number(c) * 255), alpha: srgb[4] === undefined ? 1 : Number(srgb[4]) };
+      throw new Error(`a colour this check does not read: ${css}`);
+    };
+    const over = (top, below) => top.rgb.map((c, i) => c * top.alpha + below[i] * (1 - top.alpha));
+    const background = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const layer = parse(getComputedStyle(e).backgroundColor);
+        if (layer.alpha > 0) layers.push(layer);
+        if (layer.alpha === 1) break;
+      }
+      // Under everything, the canvas: white unless an opaque ancestor was found.
+      return layers.reduceRight((below, layer) => over(layer, below), [255, 255, 255]);
+    };
+    const luminance = (rgb) =>
+      rgb
+        .map((c) => c / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const out = [];
+    for (const root of roots) {
+      for (const el of [root, ...root.querySelectorAll('*')]) {
+        const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent.trim()).join(' ').trim();
+        if (!own) continue;
+        const style = getComputedStyle(el);
+        const bg = background(el);
+        const fg = over(parse(style.color), bg);
+        const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        out.push({ text: own, ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100, large });
+      }
+    }
+    return out;
+  });
+}
+
+test('the grid reads well in dark and light: every outcome its own colour, all text at WCAG AA contrast', TEST, async () => {
   const { page, errors } = await simulator('node-mode', 'registry-not-ready', { colorScheme: 'dark' });
   await page.getByTestId('sim-remote').check();
+  await expectGrid(page, [
+    '300 b handle_event: before hang · after ok-remote',
+    '300 c handle_event: before hang · after hang',
+    '600 b handle_event: before ok · after ok-remote',
+  ]);
   await cell(page, 'b', 300).click();
   await page.setViewportSize({ width: 1280, height: 1500 });
   await page.getByTestId('simulator').screenshot({ path: join(ARTIFACTS, 'simulator-panel-dark.png') });
-  const colours = await page.locator('[data-testid=sim-cell] .outcome').evaluateAll((spans) =>
-    Object.fromEntries(spans.map((s) => [s.className, getComputedStyle(s).backgroundColor])),
-  );
-  // Every outcome has its own colour.
-  assert.equal(new Set(Object.values(colours)).size, Object.keys(colours).length, JSON.stringify(colours));
+  // The cells and the legend under them, which shows every outcome (crash is not in this grid).
+  const grid = page.locator('[data-testid=sim-cell], .sim-legend');
+  for (const scheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const colours = await page.locator('.sim-legend .outcome').evaluateAll((spans) =>
+      Object.fromEntries(spans.map((s) => [s.className, getComputedStyle(s).backgroundColor])),
+    );
+    assert.deepEqual(Object.keys(colours), ['outcome ok', 'outcome ok-remote', 'outcome hang', 'outcome crash'], scheme);
+    assert.equal(new Set(Object.values(colours)).size, 4, `${scheme}: ${JSON.stringify(colours)}`);
+    const measured = await contrasts(grid);
+    // Every piece of text was measured: each cell's two outcomes and the dot between them, the legend's
+    // words and its four outcomes.
+    assert.deepEqual(
+      measured.map((m) => m.text),
+      [
+        ...['before hang', 'after ok-remote', 'before hang', 'after hang', 'before ok', 'after ok-remote']
+          .flatMap((outcome, i) => (i % 2 ? [outcome] : ['·', outcome])),
+        "registry on the handler's node · answered by another node's registry, whose pool handles are useless here " +
+          '(only if remote calls worked) · call to the main process (lookup gave 0) · service call to a PID on another node',
+        'ok',
+        'ok-remote',
+        'hang',
+        'crash',
+      ],
+      scheme,
+    );
+    const poor = measured.filter((m) => m.ratio < (m.large ? 3 : 4.5));
+    assert.deepEqual(poor, [], `${scheme}: text below WCAG AA contrast`);
+  }
   assert.deepEqual(errors, []);
 });
