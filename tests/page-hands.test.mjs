@@ -6,14 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser, EXAMPLE_SUMMARY, openExample as harnessOpenExample, selectFile } from './harness.mjs';
+import { EXAMPLE_SUMMARY as SUMMARY, MESHER, TEST, copyLink, expectNotice, meshFiles, openExample as harnessOpenExample, openPage, screenshot, selectFile, texts, useBrowser } from './harness.mjs';
 import { makeZip, readZip } from './zip.mjs';
 
 const env = useBrowser();
-/** Every test's own bound (node:test has none); each wait inside is bounded by playwright's 30 s. */
-const T = { timeout: 120_000 };
-
-const SUMMARY = EXAMPLE_SUMMARY;
 
 const openExample = () => harnessOpenExample(env.browser, env.server.url);
 
@@ -27,7 +23,7 @@ async function setEditor(page, edit) {
 
 const TYPO_AFTER = 'handle_event_detail)\nend\n';
 
-test('a typo keeps the last rewrite that parsed, marked, and underlines the error in place', T, async () => {
+test('a typo keeps the last rewrite that parsed, marked, and underlines the error in place', TEST, async () => {
   const { page, context, errors } = await openExample();
   await selectFile(page, 'api/detail.mpl');
   const row = page.locator('[data-testid="file-row"][data-path="api/detail.mpl"]');
@@ -93,12 +89,6 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   await context.close();
 });
 
-/** Waits for the notice with exactly `text`. */
-async function expectNotice(page, text) {
-  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
-}
-
 /** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
 async function download(page, testid, dir) {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId(testid).click()]);
@@ -109,7 +99,7 @@ async function download(page, testid, dir) {
 
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', timeout: 30_000 });
 
-test('an uploaded folder: the patch and the zip keep it, and the patch applies from its parent', T, async () => {
+test('an uploaded folder: the patch and the zip keep it, and the patch applies from its parent', TEST, async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('upload-folder').setInputFiles(MESHER);
   await expectNotice(page, 'Added 24 files; skipped 1 (see the list)');
@@ -154,7 +144,7 @@ test('an uploaded folder: the patch and the zip keep it, and the patch applies f
 const rowPaths = (page) => page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.dataset.path));
 const CALLER = (name) => `pub fn ${name}(request :: Request) -> Response do\n  let reg = Process.whereis("mesher_registry")\n  HTTP.response(200, "ok")\nend\n`;
 
-test('bringing files into a project asks "Replace / Add"; replacing is the default after the untouched example', T, async () => {
+test('bringing files into a project asks "Replace / Add"; replacing is the default after the untouched example', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('upload-files').setInputFiles([
     { name: 'b.mpl', mimeType: 'text/plain', buffer: Buffer.from(CALLER('b')) },
@@ -191,7 +181,7 @@ test('bringing files into a project asks "Replace / Add"; replacing is the defau
   await context.close();
 });
 
-test('a zip is listed by path; pasted code is named after its first function; the created helper has a `new` row', T, async () => {
+test('a zip is listed by path; pasted code is named after its first function; the created helper has a `new` row', TEST, async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url);
   const zip = makeZip([
     { path: 'w/zeta.mpl', data: 'fn zeta() do\n  1\nend\n' },
@@ -222,7 +212,7 @@ test('a zip is listed by path; pasted code is named after its first function; th
   await second.context.close();
 });
 
-test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, numbers stay put and rows span the width', T, async () => {
+test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, numbers stay put and rows span the width', TEST, async () => {
   const { page, context, errors } = await openExample();
   await selectFile(page, 'api/search.mpl');
   const wrapButton = page.getByTestId('diff-wrap');
@@ -267,7 +257,7 @@ test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, n
 
 const active = (page) => page.evaluate(() => document.activeElement?.dataset.testid + ':' + (document.activeElement?.dataset.path ?? ''));
 
-test('keyboard: file rows, replacements, diagnostics and matrix cells take Tab and Enter, with a visible focus', T, async () => {
+test('keyboard: file rows, replacements, diagnostics and matrix cells take Tab and Enter, with a visible focus', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('new-file').focus();
   await page.keyboard.press('Tab');
@@ -299,7 +289,7 @@ test('keyboard: file rows, replacements, diagnostics and matrix cells take Tab a
   await context.close();
 });
 
-test('delete offers Undo for 10 s; notices stack in a corner, at most 3, without moving the workspace', T, async () => {
+test('delete offers Undo for 10 s; notices stack in a corner, at most 3, without moving the workspace', TEST, async () => {
   const { page, context, errors } = await openExample();
   const layoutTop = () => page.getByTestId('layout').evaluate((el) => el.getBoundingClientRect().top);
   const top = await layoutTop();
@@ -341,7 +331,7 @@ test('delete offers Undo for 10 s; notices stack in a corner, at most 3, without
   await context.close();
 });
 
-test('narrow screens: the header fits in 120 px, the toolbar in a menu', T, async () => {
+test('narrow screens: the header fits in 120 px, the toolbar in a menu', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.setViewportSize({ width: 390, height: 800 });
   const height = () => page.getByTestId('toolbar').evaluate((el) => el.getBoundingClientRect().height);
@@ -359,16 +349,13 @@ test('narrow screens: the header fits in 120 px, the toolbar in a menu', T, asyn
   await context.close();
 });
 
-test('a link opens on the tab and the simulator step it was copied from', T, async () => {
+test('a link opens on the tab and the simulator step it was copied from', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('tab-simulator').click();
   for (let i = 0; i < 3; i++) await page.getByTestId('sim-step').click();
-  const position = await page.getByTestId('sim-position').innerText();
-  assert.match(position, /^Step 3 of \d+ · \d+ ms$/);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.getByTestId('copy-link').click();
-  await page.waitForURL(/#v2\./, { timeout: 10_000 });
-  const fresh = await openPage(env.browser, page.url());
+  const position = 'Step 3 of 18 · 0 ms';
+  assert.equal(await page.getByTestId('sim-position').innerText(), position);
+  const fresh = await openPage(env.browser, await copyLink(page, context, env.server.origin));
   await fresh.page.locator('[data-testid="tab-simulator"].active').waitFor();
   assert.equal(await fresh.page.getByTestId('simulator-pane').isVisible(), true);
   assert.equal(await fresh.page.getByTestId('sim-position').innerText(), position);

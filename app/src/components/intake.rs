@@ -1,7 +1,9 @@
 //! Bringing code: upload files, a folder or a zip, or drop any of them anywhere on the page.
 //! Core's `Intake` decides what is taken (limits, skip reasons, zips); here the files are read
-//! one by one with a progress line, and what is taken is added to the project.
+//! one by one with a progress line, which says how many were read once done, and what is taken is
+//! added to the project.
 
+use crate::analysis::plural;
 use crate::browser::files::{self, Picked};
 use crate::examples;
 use crate::state::{use_store, File, Level, Store};
@@ -44,16 +46,27 @@ pub fn Upload() -> impl IntoView {
     }
 }
 
+/// "Reading 3 / 25 files" while an upload is read, then "Read 25 files" until the next one.
 #[component]
 fn Progress() -> impl IntoView {
     let store = use_store();
     move || {
         store.progress.get().map(|(done, total)| {
-            view! {
-                <span class="progress" data-testid="progress" role="status">
-                    <progress max=total value=done></progress>
-                    {format!(" Reading {done} / {total} files")}
-                </span>
+            if done < total {
+                view! {
+                    <span class="progress" data-testid="progress" role="status">
+                        <progress max=total value=done></progress>
+                        {format!(" Reading {done} / {total} files")}
+                    </span>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <span class="progress" data-testid="progress" role="status">
+                        {format!("Read {}", plural(total, "file"))}
+                    </span>
+                }
+                .into_any()
             }
         })
     }
@@ -161,7 +174,7 @@ pub async fn bring(store: Store, picked: Vec<Picked>) {
         }
         store.progress.set(Some((i + 1, total)));
     }
-    store.progress.set(None);
+    // Left at (total, total): the line says how many were read.
     add(store, intake);
 }
 
