@@ -237,6 +237,14 @@ export async function expectSimGrid(page, lines) {
   assert.deepEqual(await simGrid(page), lines);
 }
 
+/** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
+export async function download(page, testid, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  const path = join(dir, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
+
 /** Clicks a file row and waits until it is the selected one. */
 export async function selectFile(page, path) {
   await page.locator(`[data-testid="file-row"][data-path="${path}"]`).click();

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_SUMMARY as SUMMARY, MESHER, TEST, copyLink, expectNotice, meshFiles, openExample as harnessOpenExample, openPage, screenshot, selectFile, texts, useBrowser } from './harness.mjs';
+import { EXAMPLE_SUMMARY as SUMMARY, MESHER, TEST, copyLink, download, expectNotice, meshFiles, openExample as harnessOpenExample, openPage, screenshot, selectFile, texts, useBrowser } from './harness.mjs';
 import { makeZip, readZip } from './zip.mjs';
 
 const env = useBrowser();
@@ -88,14 +88,6 @@ test('a typo keeps the last rewrite that parsed, marked, and underlines the erro
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-/** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
-async function download(page, testid, dir) {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId(testid).click()]);
-  const path = join(dir, file.suggestedFilename());
-  await file.saveAs(path);
-  return path;
-}
 
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', timeout: 30_000 });
 

@@ -9,32 +9,29 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXAMPLE_SUMMARY, MESHER, openExample, openPage, selectFile, texts, useBrowser } from './harness.mjs';
+import {
+  EXAMPLE_SUMMARY,
+  MESHER,
+  TEST as T,
+  copyLink,
+  download,
+  expectNotice,
+  openExample,
+  openPage,
+  selectFile,
+  texts,
+  useBrowser,
+} from './harness.mjs';
 
 const env = useBrowser();
 const here = dirname(fileURLToPath(import.meta.url));
 /** The native CLI (`cargo xtask test` builds it before this step). */
 const CLI = process.env.MESH_REWRITE_BIN ?? join(here, '..', 'target', 'debug', 'mesh-rewrite');
-const T = { timeout: 120_000 };
 const WAIT = { timeout: 15_000 };
 
 const SETTINGS_2 = 'api/settings.mpl:handle_update_settings#1';
 const cli = (...args) =>
   execFileSync(CLI, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-
-/** Waits for the notice with exactly `text`. */
-async function expectNotice(page, text) {
-  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.getByTestId('notice').locator('.notice-text').filter({ hasText: exact }).first().waitFor(WAIT);
-}
-
-/** Clicks `testid` and saves the download it starts into `dir`; returns the file's path. */
-async function download(page, testid, dir) {
-  const [file] = await Promise.all([page.waitForEvent('download', WAIT), page.getByTestId(testid).click()]);
-  const path = join(dir, file.suggestedFilename());
-  await file.saveAs(path);
-  return path;
-}
 
 const summary = (page, text) => page.getByTestId('report-summary').filter({ hasText: text }).waitFor(WAIT);
 const box = (page, choice) => page.locator(`[data-testid=choice][data-choice="${choice}"]`);
@@ -117,10 +114,7 @@ test('choices survive a link and an edit elsewhere in the file', T, async () => 
   const first = await openSafe();
   await box(first.page, SETTINGS_2).click();
   await summary(first.page, '40 replacements in 8 files · 1 skipped by choice');
-  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
-  await first.page.getByTestId('copy-link').click();
-  await first.page.waitForURL(/#v2\./, WAIT);
-  const link = first.page.url();
+  const link = await copyLink(first.page, first.context, env.server.origin);
   await first.context.close();
 
   const { page, context, errors } = await openPage(env.browser, link);

@@ -146,7 +146,7 @@ pub struct Store {
     /// (path, reason) of what the last upload did not take.
     pub skipped: RwSignal<Vec<(String, String)>>,
     pub notices: RwSignal<Vec<Notice>>,
-    /// Files read so far / to read, while an upload is in progress.
+    /// Files read so far / to read: while an upload is in progress, then (n, n) until the next one.
     pub progress: RwSignal<Option<(usize, usize)>>,
     pub focus: RwSignal<Option<Focus>>,
     /// Dark mode: None follows the system.
