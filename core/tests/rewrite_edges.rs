@@ -325,3 +325,15 @@ fn other_names_and_unrelated_calls_are_ignored() {
     assert!(!out.changed());
     assert!(file(&out, "api/x.mpl").skipped.is_empty());
 }
+
+#[test]
+fn files_that_never_spell_the_lookup_are_not_parsed() {
+    // Both files have a syntax error; only the one that mentions the registry is read by the rewrite.
+    let unrelated = "pub fn f() do\n  1 +\nend\n";
+    let related = "# uses mesher_registry\npub fn f() do\n  1 +\nend\n";
+    let out = run(&[("api/a.mpl", unrelated), ("api/b.mpl", related), ("api/helpers.mpl", HELPERS)]);
+    let errors: Vec<_> = codes(&out).into_iter().filter(|c| c.3 == "syntax-error").map(|c| c.1).collect();
+    assert_eq!(errors, ["api/b.mpl"]);
+    assert_eq!(text(&out, "api/a.mpl"), unrelated);
+    assert!(!out.changed());
+}

@@ -151,7 +151,15 @@ fn context<'a>(rule: &'a Rule, module: &'a str, path: &str) -> ScanContext<'a> {
 const LARGE_FILE: usize = 1 << 20;
 
 /// Rewrites the lookups of one file and fixes its imports.
+///
+/// A file that never spells `whereis`, the registry's name or the helper's name holds nothing the
+/// rewrite reads (no lookup, mention, stale comment, Pid comparison, helper call or import), so it
+/// is not parsed: it comes back unchanged, without its syntax errors (`parse` reports those). Most
+/// files of a large project are such files.
 pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
+    if path != rule.helper_file && !concerns_the_rewrite(text, rule) {
+        return untouched(path, text, rule);
+    }
     let parsed = parse_with(text.to_owned(), None);
     if text.len() < LARGE_FILE {
         return rewrite_parsed(path, &parsed, rule);
@@ -159,6 +167,30 @@ pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
     let planned = plan(path, &parsed, rule);
     drop(parsed);
     finish(planned, rule, |new_text, _| parse_with(new_text, None))
+}
+
+fn concerns_the_rewrite(text: &str, rule: &Rule) -> bool {
+    let spelled = |needle: &str| !needle.is_empty() && text.contains(needle);
+    spelled("whereis") || spelled(&rule.registry_name) || spelled(&rule.helper_name)
+}
+
+fn untouched(path: &str, text: &str, rule: &Rule) -> FileRewrite {
+    let excluded = rule.excluded_files.iter().any(|p| p == path);
+    FileRewrite {
+        file: RewrittenFile { path: path.to_owned(), text: text.to_owned(), original: Some(text.to_owned()) },
+        report: FileReport {
+            path: path.to_owned(),
+            replacements: Vec::new(),
+            import_edit: ImportEdit::None,
+            skipped: Vec::new(),
+            status: FileStatus::Unchanged,
+        },
+        errors: Vec::new(),
+        errors_after: 0,
+        excluded,
+        before: Scan::default(),
+        after: None,
+    }
 }
 
 /// `rewrite_file` for a file already parsed (the page keeps an incrementally parsed tree per file).
