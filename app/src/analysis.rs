@@ -255,28 +255,6 @@ pub fn shift_spans(old: &str, new: &str, spans: &[Span]) -> Vec<Span> {
         .collect()
 }
 
-/// `text` as HTML with `<span class="hl-function-call">` around highlighted runs.
-pub fn highlight_html(text: &str, spans: &[Span]) -> String {
-    let mut out = String::with_capacity(text.len() + spans.len() * 32);
-    let mut at = 0;
-    for s in spans {
-        if s.range.start < at || s.range.end > text.len() {
-            continue;
-        }
-        escape_into(&mut out, &text[at..s.range.start]);
-        out.push_str("<span class=\"hl-");
-        out.push_str(&s.class.replace('.', "-"));
-        out.push_str("\">");
-        escape_into(&mut out, &text[s.range.clone()]);
-        out.push_str("</span>");
-        at = s.range.end;
-    }
-    escape_into(&mut out, &text[at..]);
-    // A trailing newline needs a character after it, or the layer is a line shorter than the textarea.
-    out.push(' ');
-    out
-}
-
 /// The editor's error layer: the text (drawn transparent) with each syntax error's range in a
 /// `<span class="syntax-mark">` (underlined) titled `LINE:COL message`. An empty range (a missing
 /// token) marks the character after it, or a space at the end of its line.
@@ -314,7 +292,8 @@ pub fn error_marks_html(text: &str, errors: &[mesh_rewrite::parse::SyntaxError])
     out
 }
 
-/// `highlight_html` line by line (a span across lines is cut at each newline), so the editor's
+/// `text` as HTML lines with `<span class="hl-function-call">` around highlighted runs (a span across
+/// lines is cut at each newline), so the editor's
 /// layer can keep the DOM of every line an edit did not touch. An empty line is one space (a line
 /// box needs content); a text ending in a newline ends with such a line, as the textarea does.
 pub fn highlight_lines(text: &str, spans: &[Span]) -> Vec<String> {
@@ -586,12 +565,6 @@ mod tests {
         let spans = [s(0, 2), s(3, 5), s(6, 8)];
         // "fn ab cd" → "fn aXb cd": the middle span is touched, the last moves by one.
         assert_eq!(shift_spans("fn ab cd", "fn aXb cd", &spans), vec![s(0, 2), s(7, 9)]);
-    }
-
-    #[test]
-    fn highlight_html_escapes_and_names_classes() {
-        let spans = [Span { range: 0..2, class: "function.call" }];
-        assert_eq!(highlight_html("ab<c", &spans), "<span class=\"hl-function-call\">ab</span>&lt;c ");
     }
 
     #[test]
