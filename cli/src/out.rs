@@ -15,6 +15,24 @@ pub(crate) fn print_stdout(text: &str) -> Result<(), String> {
     }
 }
 
+/// Stderr as a `fmt::Write` sink, buffered: a report is written as it is formatted rather than
+/// built whole first (megabytes for a large project). Like `eprint!`, it does not fail the command
+/// when stderr is gone.
+pub(crate) struct Stderr(io::BufWriter<io::StderrLock<'static>>);
+
+impl Stderr {
+    pub fn new() -> Stderr {
+        Stderr(io::BufWriter::new(io::stderr().lock()))
+    }
+}
+
+impl std::fmt::Write for Stderr {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let _ = self.0.write_all(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// How a cell sits in its column.
 #[derive(Clone, Copy)]
 pub(crate) enum Align {

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -254,8 +255,10 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     }
     match args.format {
         ReportFormat::Text => {
-            eprint!("{}", outcome.report.to_text());
-            eprintln!("\n{}", verdict.line());
+            let mut err = crate::out::Stderr::new();
+            let _ = outcome.report.write_text(&mut err);
+            let _ = writeln!(err, "\n{}", verdict.line());
+            drop(err);
             sink.finish()?;
         }
         ReportFormat::Html => print_stdout(&html_report(&outcome, &rule, Some(&verdict)))?,

@@ -5,7 +5,6 @@
 //! Lines and columns are 1-based, columns count characters; byte ranges are half-open.
 
 use serde::Serialize;
-use std::fmt::Write as _;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -163,6 +162,13 @@ impl Report {
     /// The report for people: per-file summary, skipped lookups, diagnostics, checks.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
+        self.write_text(&mut out).expect("writing to a String cannot fail");
+        out
+    }
+
+    /// `to_text` written piece by piece: the CLI streams a large project's report instead of
+    /// holding all of it (megabytes for 10,000 files).
+    pub fn write_text(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         for f in &self.files {
             if f.replacements.is_empty() && f.status == FileStatus::Unchanged {
                 continue;
@@ -177,15 +183,15 @@ impl Report {
             } else {
                 ""
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}: {} ({}{import}{helper})",
                 f.path,
                 plural(f.replacements.len(), "replacement"),
                 status(f.status)
-            );
+            )?;
             for r in &f.replacements {
-                let _ = writeln!(out, "  {}:{} in {}", r.line, r.column, r.function.as_deref().unwrap_or("(top level)"));
+                writeln!(out, "  {}:{} in {}", r.line, r.column, r.function.as_deref().unwrap_or("(top level)"))?;
             }
         }
         let action = match self.helper.action {
@@ -196,12 +202,12 @@ impl Report {
             HelperAction::Blocked => "not inserted (syntax errors)",
             HelperAction::Unread => "not inserted (the file was not read; see its diagnostic)",
         };
-        let _ = writeln!(out, "helper {}: {action}", self.helper.path);
+        writeln!(out, "helper {}: {action}", self.helper.path)?;
         let skipped: Vec<_> = self.files.iter().flat_map(|f| f.skipped.iter().map(move |s| (&f.path, s))).collect();
         if !skipped.is_empty() {
-            let _ = writeln!(out, "kept as they are:");
+            writeln!(out, "kept as they are:")?;
             for (path, s) in skipped {
-                let _ = writeln!(out, "  {path}:{}:{}: {}", s.line, s.column, s.reason.as_str());
+                writeln!(out, "  {path}:{}:{}: {}", s.line, s.column, s.reason.as_str())?;
             }
         }
         for d in &self.diagnostics {
@@ -210,26 +216,25 @@ impl Report {
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            let _ = writeln!(out, "{}:{}:{}: {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message);
+            writeln!(out, "{}:{}:{}: {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)?;
         }
-        let _ = writeln!(out, "checks:");
+        writeln!(out, "checks:")?;
         for c in &self.checks {
             let mark = if c.passed { "ok  " } else { "FAIL" };
-            let _ = writeln!(out, "  [{mark}] {}: {}", c.name, c.detail);
+            writeln!(out, "  [{mark}] {}: {}", c.name, c.detail)?;
         }
         let changed = self.files.iter().filter(|f| matches!(f.status, FileStatus::Modified | FileStatus::Created)).count();
         let passed = self.checks.iter().filter(|c| c.passed).count();
         let chosen = self.files.iter().flat_map(|f| &f.skipped).filter(|s| s.reason == SkipReason::Chosen).count();
         let chosen = if chosen > 0 { format!(" ({chosen} skipped by choice)") } else { String::new() };
-        let _ = writeln!(
+        writeln!(
             out,
             "{} in {}{chosen}; {} of {} checks passed",
             plural(self.replacement_count(), "replacement"),
             plural(changed, "changed file"),
             passed,
             self.checks.len()
-        );
-        out
+        )
     }
 }
 
