@@ -69,18 +69,12 @@ fn lookups_left(files: &[FileRewrite], rule: &Rule) -> Check {
 }
 
 /// Whether the file had lookups to replace that the user did not choose to keep.
-fn had_rewritable_lookups(f: &FileRewrite, rule: &Rule) -> bool {
-    let rewritable = f
-        .before
-        .lookups
-        .iter()
-        .filter(|l| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name))
-        .count();
-    !f.excluded && rewritable > chosen(f)
+fn had_rewritable_lookups(f: &FileRewrite) -> bool {
+    !f.excluded && f.rewritable > chosen(f)
 }
 
 fn helper_called(files: &[FileRewrite], rule: &Rule) -> Check {
-    let had: Vec<_> = files.iter().filter(|f| had_rewritable_lookups(f, rule)).collect();
+    let had: Vec<_> = files.iter().filter(|f| had_rewritable_lookups(f)).collect();
     let missing: Vec<_> = had.iter().filter(|f| f.after().helper_calls.is_empty()).map(|f| f.file.path.as_str()).collect();
     let problems = if missing.is_empty() {
         Vec::new()
@@ -94,8 +88,8 @@ fn helper_called(files: &[FileRewrite], rule: &Rule) -> Check {
 fn stay_local_unchanged(files: &[FileRewrite], rule: &Rule) -> Check {
     let mut problems = Vec::new();
     let mut counts = Vec::new();
-    for name in &rule.stay_local {
-        let before: usize = files.iter().map(|f| f.before.lookups_of(name)).sum();
+    for (i, name) in rule.stay_local.iter().enumerate() {
+        let before: usize = files.iter().map(|f| f.stay_local_before.get(i).copied().unwrap_or(0)).sum();
         let after: usize = files.iter().map(|f| f.after().lookups_of(name)).sum();
         let line = format!("{name}: {before} before, {after} after");
         if before != after {

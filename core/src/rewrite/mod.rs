@@ -84,6 +84,10 @@ pub struct FileRewrite {
     pub(crate) before: Scan,
     /// The scan of the new text; None when the text did not change.
     pub(crate) after: Option<Scan>,
+    /// Counted on the original text, for the checks (a summary lets `before.lookups` go):
+    /// lookups of the registry outside the helper, and of each `stay_local` name, in the rule's order.
+    pub(crate) rewritable: usize,
+    pub(crate) stay_local_before: Vec<usize>,
 }
 
 impl FileRewrite {
@@ -119,6 +123,10 @@ impl FileRewrite {
         self.file.original = Some(String::new());
         for scan in std::iter::once(&mut self.before).chain(self.after.as_mut()) {
             scan.summarize();
+        }
+        // Once rewritten, the checks and diagnostics read the new scan; the old lookups were counted.
+        if self.after.is_some() {
+            self.before.lookups = Vec::new();
         }
         // The page's choice keys: a caller streaming a project does not toggle replacements.
         for r in &mut self.report.replacements {
@@ -190,6 +198,8 @@ fn untouched(path: &str, text: &str, rule: &Rule) -> FileRewrite {
         excluded,
         before: Scan::default(),
         after: None,
+        rewritable: 0,
+        stay_local_before: vec![0; rule.stay_local.len()],
     }
 }
 
@@ -360,6 +370,9 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
     } else {
         FileStatus::Unchanged
     };
+    let registry = |l: &&scan::Lookup| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name);
+    let rewritable = p.before.lookups.iter().filter(registry).count();
+    let stay_local_before = rule.stay_local.iter().map(|name| p.before.lookups_of(name)).collect();
     FileRewrite {
         file: RewrittenFile { path: p.path.clone(), text: new_text, original: Some(p.original) },
         report: FileReport { path: p.path, replacements, import_edit: p.import_edit, skipped: p.skipped, status },
@@ -368,6 +381,8 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
         excluded: p.excluded,
         before: p.before,
         after,
+        rewritable,
+        stay_local_before,
     }
 }
 
@@ -455,6 +470,8 @@ fn created_helper(rule: &Rule) -> FileRewrite {
         excluded: false,
         before: Scan::default(),
         after: Some(after),
+        rewritable: 0,
+        stay_local_before: vec![0; rule.stay_local.len()],
     }
 }
 
