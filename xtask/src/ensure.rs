@@ -1,12 +1,12 @@
 //! Installs what a task needs and is missing, saying what and why. Pinned versions live here.
 
+use crate::page::Profile;
 use crate::run::{cmd, found, output, root, status, Result};
 
 pub const TREE_SITTER: &str = "0.27.1";
-/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+/// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml and xtask's `wasm-bindgen-cli-support`.
 pub const WASM_BINDGEN: &str = "0.2.130";
-pub const TRUNK: &str = "0.21.14";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Binaries from Debian packages: (binary, package, why).
 const APT: &[(&str, &str, &str)] = &[
@@ -75,14 +75,11 @@ pub fn tree_sitter() -> Result {
     cargo_tool("tree-sitter", "tree-sitter-cli", TREE_SITTER, true, "runs the grammar's corpus tests")
 }
 
-/// wasm-bindgen-cli also provides wasm-bindgen-test-runner. Its own lock file is
-/// older than our toolchain allows, hence no --locked.
-pub fn wasm_bindgen() -> Result {
-    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", WASM_BINDGEN, false, "must match the wasm-bindgen crate exactly")
-}
-
-pub fn trunk() -> Result {
-    cargo_tool("trunk", "trunk", TRUNK, true, "builds and serves the page")
+/// wasm-bindgen-cli, for its wasm-bindgen-test-runner (the `wasm` test step; the page build uses
+/// wasm-bindgen as a library). Its own lock file is older than our toolchain allows, hence no --locked.
+pub fn wasm_bindgen_test_runner() -> Result {
+    let why = "its wasm-bindgen-test-runner runs the wasm tests; must match the wasm-bindgen crate exactly";
+    cargo_tool("wasm-bindgen-test-runner", "wasm-bindgen-cli", WASM_BINDGEN, false, why)
 }
 
 /// `npm ci` in tests/ when node_modules is missing or older than the lock file.
@@ -107,18 +104,20 @@ pub fn node_modules() -> Result {
     Ok(())
 }
 
-/// Everything `trunk build`/`trunk serve` needs.
-pub fn page() -> Result {
+/// Everything a build of the page needs: release builds also run npm's wasm-opt and node.
+pub fn page(profile: Profile) -> Result {
     wasm_target()?;
     apt(&["clang", "llvm-ar"])?;
-    wasm_bindgen()?;
-    trunk()?;
-    node_modules()
+    match profile {
+        Profile::Dev => Ok(()),
+        Profile::Release => node_modules(),
+    }
 }
 
 /// Everything `cargo xtask test` needs.
 pub fn all() -> Result {
     tree_sitter()?;
     apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm", "git"])?;
-    page()
+    wasm_bindgen_test_runner()?;
+    page(Profile::Release)
 }

@@ -21,7 +21,7 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
 }
 
 /// PATH with the project's pinned tools first: npm's wasm-opt 132 (Debian's binaryen
-/// corrupts output) and cargo's bin dir (where tree-sitter, wasm-bindgen and trunk land).
+/// corrupts output) and cargo's bin dir (where tree-sitter and wasm-bindgen-test-runner land).
 pub fn tool_path() -> String {
     let mut dirs = vec![root().join("tests/node_modules/.bin")];
     if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {

@@ -1,6 +1,7 @@
 //! `cargo xtask test [STEP...]`: every check CI runs, in order, stopping at the first failure.
 
 use crate::ensure;
+use crate::page::{self, Profile};
 use crate::run::{cmd, output, root, status, Result, Steps};
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ const STEPS: &[(&str, &str)] = &[
     ("grammar", "tree-sitter corpus tests; src/parser.c matches grammar.js"),
     ("native", "cargo test --workspace (native)"),
     ("wasm", "core's wasm_* tests in headless Chromium (wasm-bindgen-test)"),
-    ("page", "trunk build --release into dist/; no `env` imports; sizes"),
+    ("page", "release build of the page into dist/; no `env` imports; sizes"),
     ("e2e", "end-to-end tests: node --test + playwright-core against dist/"),
 ];
 
@@ -35,7 +36,7 @@ pub fn run(args: &[String]) -> Result {
         steps.step("wasm: wasm-bindgen-test in headless Chromium", wasm)?;
     }
     if wanted("page") {
-        steps.step("page: trunk build --release", crate::serve::build_release)?;
+        steps.step("page: release build", || page::build(Profile::Release))?;
         steps.step("page: no env imports, sizes", check_dist)?;
     }
     if wanted("e2e") {
