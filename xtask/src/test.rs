@@ -24,6 +24,8 @@ pub fn run(args: &[String]) -> Result {
     }
     let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let mut steps = Steps::default();
+    // Started first: the install overlaps with every step before `wasm`.
+    let runner = if wanted("wasm") { ensure::wasm_bindgen_test_runner()? } else { None };
     steps.step("ensure tools", ensure::all)?;
     if wanted("grammar") {
         steps.step("grammar: tree-sitter test", grammar_corpus)?;
@@ -33,6 +35,9 @@ pub fn run(args: &[String]) -> Result {
         steps.step("native: cargo test --workspace", native)?;
     }
     if wanted("wasm") {
+        if let Some(runner) = runner {
+            steps.step("wasm: wait for the wasm-bindgen-cli install", move || runner.wait())?;
+        }
         steps.step("wasm: wasm-bindgen-test in headless Chromium", wasm)?;
     }
     if wanted("page") {
