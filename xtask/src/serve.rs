@@ -25,7 +25,7 @@ pub fn run(args: &[String]) -> Result {
             built = Some(now);
             match page::build(Profile::Dev) {
                 Ok(()) => println!("xtask: serving the page at http://{ADDRESS} (Ctrl+C stops); rebuilt on changes to {}", SOURCES.join(", ")),
-                Err(e) => eprintln!("xtask: the build failed, still serving the last one: {e}"),
+                Err(e) => eprintln!("xtask: the build failed, rebuilding on the next change: {e}"),
             }
         }
         // Polling: no platform watcher to set up, and a second is quick enough for a human.
