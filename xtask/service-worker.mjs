@@ -1,19 +1,15 @@
-// Trunk post_build hook (release builds): writes sw.js, the service worker that makes the page work
-// offline after one visit. It precaches every file of the build under a cache named by the build's
+// Writes sw.js into a release build (xtask/src/page.rs runs it), the service worker that makes the page
+// work offline after one visit. It precaches every file of the build under a cache named by the build's
 // content hash, so a new build installs beside the old one; the page offers the update (never forced
 // mid-work) and the old cache is removed when the new worker takes over.
+//
+// node xtask/service-worker.mjs DIR
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) throw new Error('TRUNK_STAGING_DIR is not set: run me as a trunk post_build hook');
-if (process.env.TRUNK_PROFILE !== 'release') {
-  // `trunk serve` rebuilds on every change: a cache-first worker would serve stale builds.
-  rmSync(join(dir, 'sw.js'), { force: true });
-  console.log('service-worker: not a release build, no sw.js');
-  process.exit(0);
-}
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: service-worker.mjs DIR');
 
 function files(d) {
   return readdirSync(d).flatMap((name) => {

@@ -2,12 +2,13 @@
 //! pre-compressed assets, `_headers` (Netlify, Cloudflare Pages) and `.htaccess` (Apache).
 
 use crate::ensure;
+use crate::page::{self, Profile};
 use crate::run::{root, Result};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &[String]) -> Result {
-    ensure::page()?;
-    crate::serve::build_release()?;
+    ensure::page(Profile::Release)?;
+    page::build(Profile::Release)?;
     crate::test::check_dist()?;
     let dist = root().join("dist");
     match args.first() {

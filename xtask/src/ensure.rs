@@ -1,12 +1,13 @@
 //! Installs what a task needs and is missing, saying what and why. Pinned versions live here.
 
-use crate::run::{cmd, found, output, root, status, Result};
+use crate::page::Profile;
+use crate::run::{cmd, found, output, root, status, Background, Result};
+use std::process::Command;
 
 pub const TREE_SITTER: &str = "0.27.1";
-/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+/// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml and xtask's `wasm-bindgen-cli-support`.
 pub const WASM_BINDGEN: &str = "0.2.130";
-pub const TRUNK: &str = "0.21.14";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Binaries from Debian packages: (binary, package, why).
 const APT: &[(&str, &str, &str)] = &[
@@ -52,11 +53,11 @@ pub fn apt(binaries: &[&str]) -> Result {
     run(&install)
 }
 
-/// `cargo install`s `krate` at `version` unless `bin --version` already reports it.
-fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool, why: &str) -> Result {
+/// The `cargo install` of `krate` at `version`, saying why, unless `bin --version` already reports it.
+fn cargo_install(bin: &str, krate: &str, version: &str, locked: bool, why: &str) -> Option<Command> {
     let current = output(&mut cmd(bin, &["--version"]));
     if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
-        return Ok(());
+        return None;
     }
     let state = match current {
         Some(v) => format!("found {}", v.trim()),
@@ -67,22 +68,24 @@ fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool, why: &str) ->
     if locked {
         args.push("--locked");
     }
-    status(&mut cmd("cargo", &args))
+    Some(cmd("cargo", &args))
 }
 
 pub fn tree_sitter() -> Result {
     apt(&["clang"])?;
-    cargo_tool("tree-sitter", "tree-sitter-cli", TREE_SITTER, true, "runs the grammar's corpus tests")
+    cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, true, "runs the grammar's corpus tests")
+        .map_or(Ok(()), |mut install| status(&mut install))
 }
 
-/// wasm-bindgen-cli also provides wasm-bindgen-test-runner. Its own lock file is
-/// older than our toolchain allows, hence no --locked.
-pub fn wasm_bindgen() -> Result {
-    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", WASM_BINDGEN, false, "must match the wasm-bindgen crate exactly")
-}
-
-pub fn trunk() -> Result {
-    cargo_tool("trunk", "trunk", TRUNK, true, "builds and serves the page")
+/// wasm-bindgen-cli, for its wasm-bindgen-test-runner (the `wasm` test step; the page build uses
+/// wasm-bindgen as a library). Its install takes minutes, so it runs in the background while the
+/// steps before `wasm` build. Its own lock file is older than our toolchain allows, hence no --locked.
+pub fn wasm_bindgen_test_runner() -> Result<Option<Background>> {
+    let why = "its wasm-bindgen-test-runner runs the wasm tests; must match the wasm-bindgen crate exactly";
+    let log = root().join("target/install-wasm-bindgen-cli.log");
+    cargo_install("wasm-bindgen-test-runner", "wasm-bindgen-cli", WASM_BINDGEN, false, why)
+        .map(|mut install| Background::spawn(&mut install, &log))
+        .transpose()
 }
 
 /// `npm ci` in tests/ when node_modules is missing or older than the lock file.
@@ -107,18 +110,19 @@ pub fn node_modules() -> Result {
     Ok(())
 }
 
-/// Everything `trunk build`/`trunk serve` needs.
-pub fn page() -> Result {
+/// Everything a build of the page needs: release builds also run npm's wasm-opt and node.
+pub fn page(profile: Profile) -> Result {
     wasm_target()?;
     apt(&["clang", "llvm-ar"])?;
-    wasm_bindgen()?;
-    trunk()?;
-    node_modules()
+    match profile {
+        Profile::Dev => Ok(()),
+        Profile::Release => node_modules(),
+    }
 }
 
 /// Everything `cargo xtask test` needs.
 pub fn all() -> Result {
     tree_sitter()?;
     apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm", "git"])?;
-    page()
+    page(Profile::Release)
 }

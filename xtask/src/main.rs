@@ -1,10 +1,13 @@
 //! `cargo xtask <task>`: the project's tasks, each installing what it needs first.
 
+mod assets;
 mod bench;
 mod bench_peer;
 mod dist;
 mod ensure;
 mod fuzz;
+mod http;
+mod page;
 mod run;
 mod serve;
 mod test;
@@ -14,7 +17,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  serve          build the page and serve it at http://127.0.0.1:8080 (trunk serve)
+  serve          build the page (development profile) and serve it at http://127.0.0.1:8080,
+                 rebuilding when app/, core/, public/ or index.html change
   dist [DIR]     the release page as a static folder (pre-compressed, host header files)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests

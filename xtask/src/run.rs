@@ -1,7 +1,7 @@
 //! Running commands: echo them, fail with a message that names them, time steps.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -21,7 +21,7 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
 }
 
 /// PATH with the project's pinned tools first: npm's wasm-opt 132 (Debian's binaryen
-/// corrupts output) and cargo's bin dir (where tree-sitter, wasm-bindgen and trunk land).
+/// corrupts output) and cargo's bin dir (where tree-sitter and wasm-bindgen-test-runner land).
 pub fn tool_path() -> String {
     let mut dirs = vec![root().join("tests/node_modules/.bin")];
     if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {
@@ -52,6 +52,43 @@ pub fn status(c: &mut Command) -> Result {
         Ok(())
     } else {
         Err(format!("`{shown}` failed ({st})"))
+    }
+}
+
+/// A command running in the background, its output in a log file; killed if dropped unwaited (a step
+/// before the one that needs it failed).
+pub struct Background {
+    child: Child,
+    shown: String,
+    log: PathBuf,
+}
+
+impl Background {
+    pub fn spawn(c: &mut Command, log: &Path) -> Result<Background> {
+        let shown = describe(c);
+        println!("$ {shown} &> {}", log.display());
+        let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let copy = file.try_clone().map_err(|e| e.to_string())?;
+        let child = c.stdout(file).stderr(copy).spawn().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+        Ok(Background { child, shown, log: log.to_path_buf() })
+    }
+
+    pub fn wait(mut self) -> Result {
+        let st = self.child.wait().map_err(|e| format!("`{}`: {e}", self.shown))?;
+        if st.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({st}); its output is in {}", self.shown, self.log.display()))
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask test [STEP...]`: every check CI runs, in order, stopping at the first failure.
 
 use crate::ensure;
+use crate::page::{self, Profile};
 use crate::run::{cmd, output, root, status, Result, Steps};
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ const STEPS: &[(&str, &str)] = &[
     ("grammar", "tree-sitter corpus tests; src/parser.c matches grammar.js"),
     ("native", "cargo test --workspace (native)"),
     ("wasm", "core's wasm_* tests in headless Chromium (wasm-bindgen-test)"),
-    ("page", "trunk build --release into dist/; no `env` imports; sizes"),
+    ("page", "release build of the page into dist/; no `env` imports; sizes"),
     ("e2e", "end-to-end tests: node --test + playwright-core against dist/"),
 ];
 
@@ -23,6 +24,8 @@ pub fn run(args: &[String]) -> Result {
     }
     let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let mut steps = Steps::default();
+    // Started first: the install overlaps with every step before `wasm`.
+    let runner = if wanted("wasm") { ensure::wasm_bindgen_test_runner()? } else { None };
     steps.step("ensure tools", ensure::all)?;
     if wanted("grammar") {
         steps.step("grammar: tree-sitter test", grammar_corpus)?;
@@ -32,10 +35,13 @@ pub fn run(args: &[String]) -> Result {
         steps.step("native: cargo test --workspace", native)?;
     }
     if wanted("wasm") {
+        if let Some(runner) = runner {
+            steps.step("wasm: wait for the wasm-bindgen-cli install", move || runner.wait())?;
+        }
         steps.step("wasm: wasm-bindgen-test in headless Chromium", wasm)?;
     }
     if wanted("page") {
-        steps.step("page: trunk build --release", crate::serve::build_release)?;
+        steps.step("page: release build", || page::build(Profile::Release))?;
         steps.step("page: no env imports, sizes", check_dist)?;
     }
     if wanted("e2e") {
