@@ -53,8 +53,9 @@ pub fn apt(binaries: &[&str]) -> Result {
     run(&install)
 }
 
-/// The `cargo install` of `krate` at `version`, saying why, unless `bin --version` already reports it.
-fn cargo_install(bin: &str, krate: &str, version: &str, locked: bool, why: &str) -> Option<Command> {
+/// The `cargo install` of `krate` at `version` (with `options`), saying why, unless `bin --version`
+/// already reports it.
+fn cargo_install(bin: &str, krate: &str, version: &str, options: &[&str], why: &str) -> Option<Command> {
     let current = output(&mut cmd(bin, &["--version"]));
     if current.as_deref().is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
         return None;
@@ -64,26 +65,27 @@ fn cargo_install(bin: &str, krate: &str, version: &str, locked: bool, why: &str)
         None => "missing".to_owned(),
     };
     println!("xtask: installing {krate} {version} ({state}): {why}");
-    let mut args = vec!["install", krate, "--version", version];
-    if locked {
-        args.push("--locked");
-    }
-    Some(cmd("cargo", &args))
+    let mut c = cmd("cargo", &["install", krate, "--version", version]);
+    c.args(options);
+    Some(c)
 }
 
 pub fn tree_sitter() -> Result {
     apt(&["clang"])?;
-    cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, true, "runs the grammar's corpus tests")
+    cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, &["--locked"], "runs the grammar's corpus tests")
         .map_or(Ok(()), |mut install| status(&mut install))
 }
 
 /// wasm-bindgen-cli, for its wasm-bindgen-test-runner (the `wasm` test step; the page build uses
 /// wasm-bindgen as a library). Its install takes minutes, so it runs in the background while the
-/// steps before `wasm` build. Its own lock file is older than our toolchain allows, hence no --locked.
+/// steps before `wasm` build; only that binary, without TLS (it talks to chromedriver on loopback),
+/// which spares compiling ring and rustls. Its own lock file is older than our toolchain allows,
+/// hence no --locked.
 pub fn wasm_bindgen_test_runner() -> Result<Option<Background>> {
     let why = "its wasm-bindgen-test-runner runs the wasm tests; must match the wasm-bindgen crate exactly";
     let log = root().join("target/install-wasm-bindgen-cli.log");
-    cargo_install("wasm-bindgen-test-runner", "wasm-bindgen-cli", WASM_BINDGEN, false, why)
+    let options = ["--no-default-features", "--bin", "wasm-bindgen-test-runner"];
+    cargo_install("wasm-bindgen-test-runner", "wasm-bindgen-cli", WASM_BINDGEN, &options, why)
         .map(|mut install| Background::spawn(&mut install, &log))
         .transpose()
 }
