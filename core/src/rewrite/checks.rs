@@ -2,7 +2,6 @@
 
 use super::report::{plural, Check, Diagnostic, FileStatus, SkipReason};
 use super::rule::Rule;
-use super::scan::Arg;
 use super::FileRewrite;
 use std::collections::BTreeMap;
 
@@ -47,7 +46,7 @@ fn lookups_left(files: &[FileRewrite], rule: &Rule) -> Check {
     let mut problems = Vec::new();
     let mut kept = Vec::new();
     for f in files {
-        let registry = |l: &&super::scan::Lookup| matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name);
+        let registry = |l: &&super::scan::Lookup| l.of(&rule.registry_name);
         // What the rewrite left in a file it rewrote is exactly what the user chose to keep.
         let left = f.after().lookups.iter().filter(registry).filter(|l| !l.in_helper).count();
         let by_choice = f.report.status != FileStatus::Blocked && !f.excluded && left <= chosen(f);

@@ -68,11 +68,12 @@ impl Selector {
         }
     }
 
-    fn matches(&self, path: &str, line: usize, function: Option<&str>, ordinal: usize) -> bool {
+    /// Whether the selector, one that `names` the lookup's file, names the lookup.
+    fn matches(&self, line: usize, function: Option<&str>, ordinal: usize) -> bool {
         match self {
-            Selector::File(_) => self.names(path),
-            Selector::Line(p, l) => p == path && *l == line,
-            Selector::Call(p, f, n) => p == path && f == function.unwrap_or_default() && *n == ordinal,
+            Selector::File(_) => true,
+            Selector::Line(_, l) => *l == line,
+            Selector::Call(_, f, n) => f == function.unwrap_or_default() && *n == ordinal,
         }
     }
 }
@@ -87,7 +88,7 @@ impl fmt::Display for Selector {
     }
 }
 
-/// The rule's `skip` and `only` lists as they apply to one file.
+/// The selectors of the rule's `skip` and `only` lists that name one file.
 pub(crate) struct Choices {
     skip: Vec<Selector>,
     /// None without an `only` list; with one, its selectors that name this file (maybe none).
@@ -103,13 +104,9 @@ impl Choices {
         Choices { skip: parse(skip), only: (!only.is_empty()).then(|| parse(only)) }
     }
 
-    pub fn none(&self) -> bool {
-        self.skip.is_empty() && self.only.is_none()
-    }
-
-    /// Whether the user chose to keep this lookup as it is.
-    pub fn skips(&self, path: &str, line: usize, function: Option<&str>, ordinal: usize) -> bool {
-        let hit = |s: &Selector| s.matches(path, line, function, ordinal);
+    /// Whether the user chose to keep this lookup of the file as it is.
+    pub fn skips(&self, line: usize, function: Option<&str>, ordinal: usize) -> bool {
+        let hit = |s: &Selector| s.matches(line, function, ordinal);
         self.skip.iter().any(hit) || self.only.as_ref().is_some_and(|only| !only.iter().any(hit))
     }
 }

@@ -243,13 +243,13 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
         .lookups
         .iter()
         .map(|l| {
-            if !matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name) {
+            if !l.of(&rule.registry_name) {
                 return None;
             }
             let function = l.function.as_deref();
             let ordinal = ordinals.entry(function).or_default();
             *ordinal += 1;
-            Some((*ordinal, !choices.none() && choices.skips(path, l.spot.line, function, *ordinal)))
+            Some((*ordinal, choices.skips(l.spot.line, function, *ordinal)))
         })
         .collect();
     let chosen = |i: usize| keys[i].is_some_and(|(_, chosen)| chosen);
@@ -370,8 +370,7 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
     } else {
         FileStatus::Unchanged
     };
-    let registry = |l: &&scan::Lookup| !l.in_helper && matches!(&l.arg, Arg::Literal(n) if *n == rule.registry_name);
-    let rewritable = p.before.lookups.iter().filter(registry).count();
+    let rewritable = p.before.lookups.iter().filter(|l| !l.in_helper && l.of(&rule.registry_name)).count();
     let stay_local_before = rule.stay_local.iter().map(|name| p.before.lookups_of(name)).collect();
     FileRewrite {
         file: RewrittenFile { path: p.path.clone(), text: new_text, original: Some(p.original) },

@@ -48,6 +48,13 @@ pub(crate) struct Lookup {
     pub in_helper: bool,
 }
 
+impl Lookup {
+    /// Whether this is `Process.whereis("name")` with `name` as a literal.
+    pub fn of(&self, name: &str) -> bool {
+        matches!(&self.arg, Arg::Literal(v) if v == name)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum MentionKind {
     Comment,
@@ -132,7 +139,7 @@ impl Scan {
 
     /// Number of lookups whose literal argument is `name`.
     pub fn lookups_of(&self, name: &str) -> usize {
-        self.lookups.iter().filter(|l| matches!(&l.arg, Arg::Literal(v) if v == name)).count()
+        self.lookups.iter().filter(|l| l.of(name)).count()
     }
 }
 
