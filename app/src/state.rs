@@ -8,6 +8,7 @@ use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
 use mesh_rewrite::permalink::{self, Simulation};
 use mesh_rewrite::project::check_path;
+use mesh_rewrite::rewrite::choice::Selector;
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
 use mesh_rewrite::verdict::Verdict;
 use std::sync::Arc;
@@ -255,22 +256,24 @@ impl Store {
     /// Rejecting one of a file rejected as a whole is a no-op; accepting one there keeps the file's
     /// other lookups rejected, one by one.
     pub fn choose(&self, selector: &str, accept: bool) {
-        let Some((path, _)) = selector.rsplit_once(':') else { return };
-        let path = path.to_owned();
-        // The file's lookups kept by choice, to name one by one when the whole file was rejected.
-        let kept: Vec<String> = self.analysis.with_untracked(|a| {
-            let Some(outcome) = &a.outcome else { return Vec::new() };
-            let file = outcome.report.files.iter().find(|f| f.path == path);
-            file.map(|f| f.skipped.iter().filter_map(|s| s.choice.clone()).collect()).unwrap_or_default()
-        });
+        let Ok(parsed) = Selector::parse(selector) else { return };
+        let path = parsed.path().to_owned();
+        let whole_file = self.rule.with_untracked(|r| r.skip.contains(&path));
+        // The file's other lookups kept by choice, named one by one when one of a whole file comes back.
+        let others: Vec<String> = if accept && whole_file {
+            self.analysis.with_untracked(|a| {
+                let file = a.outcome.as_ref().and_then(|o| o.report.files.iter().find(|f| f.path == path));
+                file.map(|f| f.skipped.iter().filter_map(|s| s.choice.clone()).filter(|k| k != selector).collect())
+            })
+            .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         self.rule.update(|rule| {
             if accept {
-                if rule.skip.contains(&path) {
-                    rule.skip.retain(|s| *s != path);
-                    rule.skip.extend(kept.into_iter().filter(|k| k != selector));
-                }
-                rule.skip.retain(|s| s != selector);
-            } else if !rule.skip.iter().any(|s| s == selector || *s == path) {
+                rule.skip.retain(|s| *s != path && s != selector);
+                rule.skip.extend(others);
+            } else if !whole_file && !rule.skip.iter().any(|s| s == selector) {
                 rule.skip.push(selector.to_owned());
             }
         });
@@ -280,7 +283,7 @@ impl Store {
     /// Accepts or rejects every replacement of a file, and re-runs.
     pub fn choose_file(&self, path: &str, accept: bool) {
         self.rule.update(|rule| {
-            rule.skip.retain(|s| s != path && !s.strip_prefix(path).is_some_and(|rest| rest.starts_with(':')));
+            rule.skip.retain(|s| Selector::parse(s).map_or(true, |sel| sel.path() != path));
             if !accept {
                 rule.skip.push(path.to_owned());
             }
