@@ -5,7 +5,7 @@ use crate::engine::Analysis;
 use mesh_rewrite::diff::Hunk;
 use mesh_rewrite::highlight::Span;
 use mesh_rewrite::parse::Parsed;
-use mesh_rewrite::rewrite::report::{FileStatus, HelperAction, SkipReason};
+use mesh_rewrite::rewrite::report::{HelperAction, SkipReason};
 use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 use tree_sitter::Node;
@@ -141,15 +141,6 @@ impl Download {
 pub fn changed_paths(analysis: &Analysis) -> Vec<String> {
     let Some(outcome) = &analysis.outcome else { return Vec::new() };
     outcome.files.iter().filter(|f| f.changed()).map(|f| f.path.clone()).collect()
-}
-
-pub fn status_word(status: FileStatus) -> &'static str {
-    match status {
-        FileStatus::Unchanged => "unchanged",
-        FileStatus::Modified => "modified",
-        FileStatus::Created => "created",
-        FileStatus::Blocked => "not rewritten: syntax errors",
-    }
 }
 
 pub fn plural(n: usize, word: &str) -> String {

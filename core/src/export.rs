@@ -3,7 +3,7 @@
 //! off. The page's "Export report" and `mesh-rewrite rewrite --format html` write the same bytes for
 //! the same project, rule and verdict (nothing here depends on time or place).
 
-use crate::rewrite::report::{plural, FileStatus, ImportEdit, Severity};
+use crate::rewrite::report::{plural, FileStatus, ImportEdit};
 use crate::rewrite::rule::Rule;
 use crate::rewrite::Outcome;
 use crate::verdict::Verdict;
@@ -68,8 +68,7 @@ pub fn html_report(outcome: &Outcome, rule: &Rule, verdict: Option<&Verdict>) ->
     }
 
     let _ = writeln!(out, "<h2 id=\"summary\">Summary</h2>");
-    let summary = report.to_text();
-    let _ = writeln!(out, "<p>{}</p>", esc(summary.lines().last().unwrap_or_default()));
+    let _ = writeln!(out, "<p>{}</p>", esc(&report.summary_line()));
     let _ = writeln!(out, "<table>\n<tr><th>File</th><th>Replacements</th><th>Status</th><th>Import</th></tr>");
     for f in report.files.iter().filter(|f| !f.replacements.is_empty() || f.status != FileStatus::Unchanged) {
         let import = match f.import_edit {
@@ -77,12 +76,7 @@ pub fn html_report(outcome: &Outcome, rule: &Rule, verdict: Option<&Verdict>) ->
             ImportEdit::Added => "added",
             ImportEdit::None => "",
         };
-        let status = match f.status {
-            FileStatus::Unchanged => "unchanged",
-            FileStatus::Modified => "modified",
-            FileStatus::Created => "created",
-            FileStatus::Blocked => "not rewritten: syntax errors",
-        };
+        let status = f.status.as_str();
         let at: Vec<String> = f
             .replacements
             .iter()
@@ -111,11 +105,7 @@ pub fn html_report(outcome: &Outcome, rule: &Rule, verdict: Option<&Verdict>) ->
     } else {
         let _ = writeln!(out, "<ul>");
         for d in &report.diagnostics {
-            let severity = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
+            let severity = d.severity.as_str();
             let _ = writeln!(
                 out,
                 "<li class=\"{severity}\"><code>{}:{}:{}</code> {severity}[{}]: {}</li>",

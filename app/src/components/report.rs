@@ -2,11 +2,11 @@
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
-use crate::analysis::{apply_hint, plural, stale_note, status_word, summary};
+use crate::analysis::{apply_hint, plural, stale_note, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
-use mesh_rewrite::rewrite::report::{ImportEdit, Severity, SkipReason};
+use mesh_rewrite::rewrite::report::{ImportEdit, SkipReason};
 
 /// Accepts (ticked) or rejects one replacement; the rewrite, checks, verdict and downloads follow.
 #[component]
@@ -88,7 +88,7 @@ pub fn Report() -> impl IntoView {
                             <span class="path">{f.path.clone()}</span>
                             " "
                             <span class="muted">
-                                {format!("{} ({})", plural(f.replacements.len(), "replacement"), status_word(f.status))}
+                                {format!("{} ({})", plural(f.replacements.len(), "replacement"), f.status.as_str())}
                             </span>
                             {import.map(|i| view! { " · " <span class="import-edit" data-testid="import-edit">{i}</span> })}
                         </summary>
@@ -117,11 +117,7 @@ pub fn Report() -> impl IntoView {
         let diagnostics = diagnostics
             .into_iter()
             .map(|d| {
-                let severity = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Info => "info",
-                };
+                let severity = d.severity.as_str();
                 view! {
                     <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic" tabindex="0"
                         on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)

@@ -33,6 +33,18 @@ pub enum FileStatus {
     Blocked,
 }
 
+impl FileStatus {
+    /// As the reports say it: `modified`, `not rewritten: syntax errors`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Unchanged => "unchanged",
+            FileStatus::Modified => "modified",
+            FileStatus::Created => "created",
+            FileStatus::Blocked => "not rewritten: syntax errors",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Replacement {
     pub line: usize,
@@ -131,6 +143,16 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -188,7 +210,7 @@ impl Report {
                 "{}: {} ({}{import}{helper})",
                 f.path,
                 plural(f.replacements.len(), "replacement"),
-                status(f.status)
+                f.status.as_str()
             )?;
             for r in &f.replacements {
                 writeln!(out, "  {}:{} in {}", r.line, r.column, r.function.as_deref().unwrap_or("(top level)"))?;
@@ -211,11 +233,7 @@ impl Report {
             }
         }
         for d in &self.diagnostics {
-            let severity = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
+            let severity = d.severity.as_str();
             writeln!(out, "{}:{}:{}: {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)?;
         }
         writeln!(out, "checks:")?;
@@ -223,12 +241,16 @@ impl Report {
             let mark = if c.passed { "ok  " } else { "FAIL" };
             writeln!(out, "  [{mark}] {}: {}", c.name, c.detail)?;
         }
+        writeln!(out, "{}", self.summary_line())
+    }
+
+    /// The report's last line: `41 replacements in 9 changed files; 7 of 8 checks passed`.
+    pub fn summary_line(&self) -> String {
         let changed = self.files.iter().filter(|f| matches!(f.status, FileStatus::Modified | FileStatus::Created)).count();
         let passed = self.checks.iter().filter(|c| c.passed).count();
         let chosen = self.files.iter().flat_map(|f| &f.skipped).filter(|s| s.reason == SkipReason::Chosen).count();
         let chosen = if chosen > 0 { format!(" ({chosen} skipped by choice)") } else { String::new() };
-        writeln!(
-            out,
+        format!(
             "{} in {}{chosen}; {} of {} checks passed",
             plural(self.replacement_count(), "replacement"),
             plural(changed, "changed file"),
@@ -238,14 +260,6 @@ impl Report {
     }
 }
 
-fn status(s: FileStatus) -> &'static str {
-    match s {
-        FileStatus::Unchanged => "unchanged",
-        FileStatus::Modified => "modified",
-        FileStatus::Created => "created",
-        FileStatus::Blocked => "not rewritten: syntax errors",
-    }
-}
 
 pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
