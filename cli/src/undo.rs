@@ -54,7 +54,7 @@ impl Undo {
                 let path = format!("{base}{path}");
                 match read {
                     Some(read) => diff::patch(&path, Some(written), read),
-                    None => deletion_patch(&path, written),
+                    None => diff::deletion_patch(&path, written),
                 }
             })
             .collect();
@@ -88,22 +88,6 @@ impl Undo {
             format!("undo: git -C {dir} apply {patch} (or mesh-rewrite undo {dir})")
         }
     }
-}
-
-/// The patch that deletes `path`, whose text is `text` (not empty), as `git diff` writes it (without
-/// the `index` line): the patch that empties the file, with git's deletion headers.
-fn deletion_patch(path: &str, text: &str) -> String {
-    let emptying = diff::patch(path, Some(text), "");
-    let mut lines = emptying.split_inclusive('\n');
-    let mut out = String::with_capacity(emptying.len() + 32);
-    // `diff --git a/P b/P`, `--- a/P`, `+++ b/P`, then the hunk that removes every line.
-    out.extend(lines.next());
-    out.push_str("deleted file mode 100644\n");
-    out.extend(lines.next());
-    lines.next();
-    out.push_str("+++ /dev/null\n");
-    out.extend(lines);
-    out
 }
 
 /// `YYYYMMDDTHHMMSSZ` (UTC) of `t`.
@@ -272,7 +256,7 @@ impl FilePatch {
     }
 }
 
-/// The file patches of a git patch as `diff::patch` and `deletion_patch` write them.
+/// The file patches of a git patch as `diff::patch` and `diff::deletion_patch` write them.
 fn parse(text: &str) -> Result<Vec<FilePatch>, String> {
     let mut files: Vec<FilePatch> = Vec::new();
     let mut lines = text.split_inclusive('\n').peekable();
@@ -403,20 +387,6 @@ mod tests {
     }
 
     #[test]
-    fn a_deletion_patch_is_gits() {
-        assert_eq!(
-            deletion_patch("api/h.mpl", "one\ntwo\n"),
-            "diff --git a/api/h.mpl b/api/h.mpl\ndeleted file mode 100644\n--- a/api/h.mpl\n+++ /dev/null\n\
-             @@ -1,2 +0,0 @@\n-one\n-two\n"
-        );
-        assert_eq!(
-            deletion_patch("caf\u{e9}.mpl", "x"),
-            "diff --git \"a/caf\\303\\251.mpl\" \"b/caf\\303\\251.mpl\"\ndeleted file mode 100644\n\
-             --- \"a/caf\\303\\251.mpl\"\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n\\ No newline at end of file\n"
-        );
-    }
-
-    #[test]
     fn patches_read_back_and_apply_exactly() {
         let cases = [
             ("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nB\nc\nd\ne\nf\ng\nH\nI\n"),
@@ -438,7 +408,7 @@ mod tests {
             assert_eq!(files[0].apply(&format!("{written}z")), free.then(|| format!("{read}z")), "{name}");
             assert_eq!(files[0].apply(&format!("z{written}")), None, "{name}");
         }
-        let files = parse(&deletion_patch("h.mpl", "pub fn h() do\n  1\nend\n")).unwrap();
+        let files = parse(&diff::deletion_patch("h.mpl", "pub fn h() do\n  1\nend\n")).unwrap();
         assert_eq!((files[0].path.as_str(), files[0].delete), ("h.mpl", true));
         assert_eq!(files[0].apply("pub fn h() do\n  1\nend\n").as_deref(), Some(""));
         assert_eq!(files[0].apply("pub fn h() do\n  1\nend\n# more\n"), None);

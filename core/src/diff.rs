@@ -16,19 +16,34 @@ pub fn patch(path: &str, old: Option<&str>, new: &str) -> String {
     if old == Some(new) {
         return String::new();
     }
+    between(path, old, Some(new))
+}
+
+/// The patch that deletes `path`, whose text is `old`, as `git diff` writes it (without the `index`
+/// line): what undoing a created file applies.
+pub fn deletion_patch(path: &str, old: &str) -> String {
+    between(path, Some(old), None)
+}
+
+/// A git patch from `old` to `new`; None on a side is a file that does not exist there.
+fn between(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     // Git's lines end at '\n' only: a lone '\r' (a Mesh newline) stays inside a patch line, and
     // a file of CR-only lines is one git line. (similar's line diff also splits at a lone '\r',
     // which git then reads as a corrupt patch.)
     let old_lines: Vec<&str> = old.unwrap_or("").split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.unwrap_or("").split_inclusive('\n').collect();
     let (a, b) = (git_name("a/", path), git_name("b/", path));
     let mut out = format!("diff --git {a} {b}\n");
-    match old {
-        None => {
+    match (old, new) {
+        (None, _) => {
             out.push_str("new file mode 100644\n");
             let _ = writeln!(out, "--- /dev/null\n+++ {b}");
         }
-        Some(_) => {
+        (_, None) => {
+            out.push_str("deleted file mode 100644\n");
+            let _ = writeln!(out, "--- {a}\n+++ /dev/null");
+        }
+        _ => {
             let _ = writeln!(out, "--- {a}\n+++ {b}");
         }
     }
@@ -419,6 +434,20 @@ mod tests {
                 (LineKind::Added, vec!["extra line"]),
                 (LineKind::Context, vec![]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_deletion_patch_is_gits() {
+        assert_eq!(
+            deletion_patch("api/h.mpl", "one\ntwo\n"),
+            "diff --git a/api/h.mpl b/api/h.mpl\ndeleted file mode 100644\n--- a/api/h.mpl\n+++ /dev/null\n\
+             @@ -1,2 +0,0 @@\n-one\n-two\n"
+        );
+        assert_eq!(
+            deletion_patch("caf\u{e9}.mpl", "x"),
+            "diff --git \"a/caf\\303\\251.mpl\" \"b/caf\\303\\251.mpl\"\ndeleted file mode 100644\n\
+             --- \"a/caf\\303\\251.mpl\"\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n\\ No newline at end of file\n"
         );
     }
 
