@@ -11,6 +11,7 @@ use crate::exit;
 use crate::git;
 use crate::write::{write_all, Change, Expect};
 use mesh_rewrite::diff;
+use mesh_rewrite::export::shell_word;
 use mesh_rewrite::project::check_path;
 use std::fs;
 use std::io;
@@ -121,15 +122,6 @@ fn order(name: &str) -> Option<(String, u64)> {
     match stem.split_once('-') {
         Some((stamp, n)) => Some((stamp.to_owned(), n.parse().ok().filter(|&n| n >= 2)?)),
         None => Some((stem.to_owned(), 1)),
-    }
-}
-
-/// A word the shell reads as it is: quoted when it holds anything but plain path characters.
-fn shell_word(word: &str) -> String {
-    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+=:,@%".contains(&b)) {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -415,12 +407,5 @@ mod tests {
         assert_eq!(files[0].apply("pub fn h() do\n  2\nend\n"), None);
         assert!(parse("garbage\n").is_err());
         assert!(parse("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n").is_err());
-    }
-
-    #[test]
-    fn words_the_shell_would_split_are_quoted() {
-        assert_eq!(shell_word("../p/mesher"), "../p/mesher");
-        assert_eq!(shell_word("my project"), "'my project'");
-        assert_eq!(shell_word("it's"), "'it'\\''s'");
     }
 }

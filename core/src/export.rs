@@ -150,6 +150,16 @@ pub fn html_report(outcome: &Outcome, rule: &Rule, verdict: Option<&Verdict>) ->
     out
 }
 
+/// A word of a shell command as the shell reads it back: as it is when it holds only plain path
+/// characters, else in single quotes (the page's CLI command, the CLI's undo note).
+pub fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+=:,@%".contains(&b)) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Text for HTML element content and attribute values.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -164,4 +174,16 @@ fn esc(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_the_shell_would_split_are_quoted() {
+        assert_eq!(shell_word("../p/mesher"), "../p/mesher");
+        assert_eq!(shell_word("my project"), "'my project'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
 }

@@ -6,7 +6,7 @@ use crate::browser::{clipboard, download};
 use crate::state::{use_store, Level, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mesh_rewrite::export::html_report;
+use mesh_rewrite::export::{html_report, shell_word};
 
 /// The config file's name, as the command names it.
 pub const CONFIG_NAME: &str = "mesh-rewrite.toml";
@@ -15,12 +15,7 @@ pub const CONFIG_NAME: &str = "mesh-rewrite.toml";
 /// project (the folder it was brought in, when the page knows it).
 pub fn cli_command(base: &str) -> String {
     let dir = base.trim_end_matches('/');
-    let dir = if dir.is_empty() { "PROJECT_DIR" } else { dir };
-    let dir = if dir.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) {
-        dir.to_owned()
-    } else {
-        format!("'{}'", dir.replace('\'', r"'\''"))
-    };
+    let dir = if dir.is_empty() { "PROJECT_DIR".to_owned() } else { shell_word(dir) };
     format!("mesh-rewrite rewrite --config {CONFIG_NAME} --write {dir}")
 }
 
