@@ -55,7 +55,9 @@ pub fn build(profile: Profile) -> Result {
 /// leaves `wasm` as it was (a stamp names it), so a build that changed no Rust skips these steps.
 fn bindgen(profile: Profile, wasm: &Path, out: &Path) -> Result {
     let meta = std::fs::metadata(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let input = format!("{:?} {}", meta.modified().ok(), meta.len());
+    // XTASK_WASM_NAMES=1 keeps function names (a browser profile can then name the wasm's frames).
+    let names = std::env::var_os("XTASK_WASM_NAMES").is_some();
+    let input = format!("{:?} {} names={names}", meta.modified().ok(), meta.len());
     let stamp = out.join("made-from");
     if std::fs::read_to_string(&stamp).is_ok_and(|made| made == input) {
         println!("xtask: {} is unchanged: reusing {}", wasm.display(), out.display());
@@ -66,7 +68,7 @@ fn bindgen(profile: Profile, wasm: &Path, out: &Path) -> Result {
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
         .web(true)
-        .and_then(|b| b.typescript(false).generate(out))
+        .and_then(|b| b.typescript(false).keep_debug(names).generate(out))
         .map_err(|e| format!("wasm-bindgen: {e:#}"))?;
     // A dependency's inline JS lands in snippets/, which the glue imports and dist/ does not ship.
     if out.join("snippets").exists() {
@@ -76,7 +78,11 @@ fn bindgen(profile: Profile, wasm: &Path, out: &Path) -> Result {
         // For size, as the profile; wasm-opt takes the wasm features to allow from the wasm itself.
         let bg = out.join(format!("{APP}_bg.wasm"));
         let opt = out.join("opt.wasm");
-        status(&mut cmd("wasm-opt", &["-Oz", "--output", &opt.display().to_string(), &bg.display().to_string()]))?;
+        let mut args = vec!["-Oz"];
+        args.extend(names.then_some("--debuginfo"));
+        let (opt_path, bg_path) = (opt.display().to_string(), bg.display().to_string());
+        args.extend(["--output", &opt_path, &bg_path]);
+        status(&mut cmd("wasm-opt", &args))?;
         std::fs::rename(&opt, &bg).map_err(|e| e.to_string())?;
     }
     std::fs::write(&stamp, input).map_err(|e| format!("{}: {e}", stamp.display()))
