@@ -248,11 +248,12 @@ test('tree panel: clicking a node selects its range; moving the caret shows its 
   const editor = page.getByTestId('editor');
   const tree = page.getByTestId('tree-view');
   await editor.fill('fn main() do\n  foo()\nend\n');
-  const fn = tree.locator('summary', { has: page.locator('.kind', { hasText: /^function_definition$/ }) });
+  const fn = tree.locator('[aria-expanded]', { has: page.locator('.kind', { hasText: /^function_definition$/ }) });
   await fn.click();
+  assert.equal(await fn.getAttribute('aria-expanded'), 'true');
   let sel = await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]);
   assert.deepEqual(sel, [0, 24]);
-  await tree.locator('div.node', { hasText: /^name: identifier 1:4–1:8$/ }).click();
+  await tree.locator('[role="treeitem"] .label', { hasText: /^name: identifier 1:4–1:8$/ }).click();
   sel = await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]);
   assert.deepEqual(sel, [3, 7]);
 

@@ -36,8 +36,8 @@ test('typing Mesh shows its syntax tree, then a syntax error with its position',
   assert.equal(await tree.locator('.error, .missing').count(), 0);
 
   // Open the function: its fields are labelled, ranges are LINE:COL.
-  await tree.locator('summary', { has: page.locator('.kind', { hasText: /^function_definition$/ }) }).click();
-  const labels = await texts(tree.locator('details details > summary, details details > div > div.node'));
+  await tree.locator('[aria-expanded]', { has: page.locator('.kind', { hasText: /^function_definition$/ }) }).click();
+  const labels = await texts(tree.locator('[role="treeitem"]:not([aria-level="1"]):not([aria-level="2"]) .label'));
   assert.ok(labels.some((l) => l.startsWith('name: identifier 1:4–1:8')), labels.join('\n'));
   await screenshot(page, 'shell-2-tree');
 

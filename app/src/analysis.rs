@@ -4,11 +4,9 @@
 use crate::engine::Analysis;
 use mesh_rewrite::diff::Hunk;
 use mesh_rewrite::highlight::Span;
-use mesh_rewrite::parse::Parsed;
-use mesh_rewrite::rewrite::report::{HelperAction, SkipReason};
+use mesh_rewrite::rewrite::report::{HelperAction, Report, SkipReason};
 use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
-use tree_sitter::Node;
 
 /// A name for code pasted or typed into an empty page: its first function's (`handle_x.mpl`),
 /// else `scratch.mpl`.
@@ -20,6 +18,30 @@ pub fn derive_name(text: &str) -> String {
         (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
     });
     format!("{}.mpl", name.as_deref().unwrap_or("scratch"))
+}
+
+/// The report as the report panel shows it: byte offsets zeroed. An edit shifts every later
+/// offset, but the panel shows lines and columns (and looks offsets up when an item is clicked),
+/// so two analyses with the same shape render the same panel.
+pub fn report_shape(analysis: &Analysis) -> Option<Report> {
+    let mut report = analysis.outcome.as_ref()?.report.clone();
+    for file in &mut report.files {
+        for r in &mut file.replacements {
+            (r.start_byte, r.end_byte, r.new_start_byte, r.new_end_byte) = (0, 0, 0, 0);
+        }
+        for s in &mut file.skipped {
+            (s.start_byte, s.end_byte) = (0, 0);
+        }
+    }
+    for d in &mut report.diagnostics {
+        (d.start_byte, d.end_byte) = (0, 0);
+    }
+    Some(report)
+}
+
+/// Whether the report panel would show `new` differently from `old` (see `report_shape`).
+pub fn report_changed(old: &Analysis, new: &Analysis) -> bool {
+    old.stale != new.stale || summary(old) != summary(new) || report_shape(old) != report_shape(new)
 }
 
 /// Where to run `git apply` with the downloaded patch: its paths start with the folder the
@@ -374,104 +396,6 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// How many levels the tree view shows. The view model is recursive data (cloned, compared,
-/// dropped and rendered recursively), so nodes deeper than this are left out and their parent
-/// says so (`truncated`): a deeply nested file cannot overflow the page's stack.
-pub const MAX_TREE_DEPTH: usize = 128;
-
-/// A node of the tree view: named nodes and MISSING tokens, like `tree-sitter parse` prints.
-/// Positions are tree-sitter points shown 1-based (columns in bytes): computing character
-/// columns would cost a scan of the file per node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxNode {
-    pub kind: String,
-    pub field: Option<String>,
-    pub start: (usize, usize),
-    pub end: (usize, usize),
-    pub start_byte: usize,
-    pub end_byte: usize,
-    pub error: bool,
-    pub missing: bool,
-    pub children: Vec<SyntaxNode>,
-    /// It has children, left out at `MAX_TREE_DEPTH`.
-    pub truncated: bool,
-}
-
-/// The tree view's model of `parsed`, built with a cursor and an explicit stack.
-pub fn syntax_tree(parsed: &Parsed) -> SyntaxNode {
-    let mut cursor = parsed.root().walk();
-    // The nodes being built, root first; the cursor stands on the last one.
-    let mut open = vec![syntax_node(cursor.node(), None)];
-    loop {
-        if cursor.goto_first_child() {
-            if shown(cursor.node()) || next_shown_sibling(&mut cursor) {
-                if open.len() < MAX_TREE_DEPTH {
-                    open.push(syntax_node(cursor.node(), cursor.field_name()));
-                    continue;
-                }
-                open.last_mut().expect("a node is open").truncated = true;
-            }
-            cursor.goto_parent();
-        }
-        // The last open node is complete: hand it to its parent, then go on with its next sibling.
-        loop {
-            let done = open.pop().expect("a node is open");
-            let Some(parent) = open.last_mut() else { return done };
-            parent.children.push(done);
-            if next_shown_sibling(&mut cursor) {
-                open.push(syntax_node(cursor.node(), cursor.field_name()));
-                break;
-            }
-            cursor.goto_parent();
-        }
-    }
-}
-
-/// Named nodes and MISSING tokens are shown; punctuation and keywords are not.
-fn shown(node: Node) -> bool {
-    node.is_named() || node.is_missing()
-}
-
-fn next_shown_sibling(cursor: &mut tree_sitter::TreeCursor) -> bool {
-    while cursor.goto_next_sibling() {
-        if shown(cursor.node()) {
-            return true;
-        }
-    }
-    false
-}
-
-fn syntax_node(node: Node, field: Option<&str>) -> SyntaxNode {
-    let (start, end) = (node.start_position(), node.end_position());
-    SyntaxNode {
-        kind: node.kind().to_owned(),
-        field: field.map(str::to_owned),
-        start: (start.row + 1, start.column + 1),
-        end: (end.row + 1, end.column + 1),
-        start_byte: node.start_byte(),
-        end_byte: node.end_byte(),
-        error: node.is_error(),
-        missing: node.is_missing(),
-        children: Vec::new(),
-        truncated: false,
-    }
-}
-
-/// Child-index path of the innermost node containing byte `at`.
-pub fn path_at(root: &SyntaxNode, at: usize) -> Vec<usize> {
-    let mut path = Vec::new();
-    let mut node = root;
-    'down: loop {
-        for (i, child) in node.children.iter().enumerate() {
-            if child.start_byte <= at && at < child.end_byte.max(child.start_byte + 1) {
-                path.push(i);
-                node = child;
-                continue 'down;
-            }
-        }
-        return path;
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -625,54 +549,5 @@ mod tests {
         assert_eq!(old_line_of(&h, 12), 10);
         assert_eq!(line_range(old, 3), (4, 5));
         assert_eq!(line_of(old, 4), 3);
-    }
-
-    /// The model the recursive walk built, to check the iterative one against.
-    fn recursive(node: Node, field: Option<&str>) -> SyntaxNode {
-        let mut built = syntax_node(node, field);
-        let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            if shown(child) {
-                built.children.push(recursive(child, node.field_name_for_child(i as u32)));
-            }
-        }
-        built
-    }
-
-    #[test]
-    fn the_tree_holds_named_and_missing_nodes_with_fields() {
-        let parsed = mesh_rewrite::parse::parse("fn main() do\n  foo(1, [x]\nend\n# done\n");
-        let tree = syntax_tree(&parsed);
-        assert_eq!(tree, recursive(parsed.root(), None));
-        let call = &tree.children[0].children[2].children[0];
-        assert_eq!((call.kind.as_str(), call.field.as_deref()), ("call", None));
-        let kinds: Vec<_> = call.children[1].children.iter().map(|c| (c.kind.as_str(), c.missing)).collect();
-        assert_eq!(kinds, [("integer", false), ("list", false), (")", true)]);
-        assert_eq!(tree.children[1].kind, "comment");
-    }
-
-    #[test]
-    fn deep_nesting_stops_at_the_depth_limit() {
-        let n = 40_000;
-        let source = format!("fn f() do\n{}1{}\nend\n", "[".repeat(n), "]".repeat(n));
-        let parsed = mesh_rewrite::parse::parse(&source);
-        let tree = syntax_tree(&parsed);
-        let (mut node, mut depth) = (&tree, 1);
-        while let Some(child) = node.children.last() {
-            (node, depth) = (child, depth + 1);
-        }
-        assert_eq!((depth, node.kind.as_str(), node.truncated), (MAX_TREE_DEPTH, "list", true));
-    }
-
-    #[test]
-    fn caret_finds_the_innermost_node() {
-        let parsed = mesh_rewrite::parse::parse("fn main() do\n  foo()\nend\n");
-        let tree = syntax_tree(&parsed);
-        let mut node = &tree;
-        for i in path_at(&tree, 16) {
-            node = &node.children[i];
-        }
-        assert_eq!(node.kind, "identifier");
-        assert_eq!(node.start, (2, 3));
     }
 }

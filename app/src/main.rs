@@ -8,6 +8,7 @@ mod components;
 mod engine;
 mod examples;
 mod state;
+mod syntax_rows;
 
 fn main() {
     console_error_panic_hook::set_once();

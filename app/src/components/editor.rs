@@ -65,7 +65,9 @@ pub fn Editor() -> impl IntoView {
                 );
             }
         }
-        caret(store, textarea);
+        // Reading the caret lays the page out: done in the next frame, which lays it out anyway,
+        // not here, before the edit's own changes land and the frame lays it out again.
+        request_animation_frame(move || caret(store, textarea));
     };
     let on_scroll = move |_| {
         sync_scroll(textarea, layer, gutter);

@@ -2,7 +2,7 @@
 //! diff), import edits, lookups kept as they are and why, diagnostics by severity, the
 //! verification checklist, and replacement counts against the expected ones.
 
-use crate::analysis::{apply_hint, plural, stale_note, summary};
+use crate::analysis::{apply_hint, plural, report_changed, stale_note, summary};
 use crate::components::verdict::VerdictBlock;
 use crate::state::{use_store, Focus};
 use leptos::prelude::*;
@@ -30,23 +30,64 @@ fn ChoiceBox(choice: String, accepted: bool) -> impl IntoView {
     }
 }
 
+/// A clickable report item, found again in the current report when clicked: the panel is not
+/// re-rendered while only byte offsets move (`report_changed`), so it must not hold offsets.
+#[derive(Clone)]
+enum Item {
+    /// A file's replacement, by index.
+    Replacement(usize, usize),
+    /// A file's lookup kept as it is, by index.
+    Skipped(usize, usize),
+    /// A diagnostic, by index in the report's order.
+    Diagnostic(usize),
+}
+
 #[component]
 pub fn Report() -> impl IntoView {
     let store = use_store();
-    let goto = move |path: String, start: usize, end: usize, after: bool| {
-        move |_| store.show(Focus { path: path.clone(), start, end, after })
+    // What the panel shows: a new analysis that shows the same (typing inside a line) keeps the DOM.
+    let shown = Memo::new_with_compare(
+        move |_| store.settled.get(),
+        |old, new| match (old, new) {
+            (Some(old), Some(new)) => report_changed(old, new),
+            _ => true,
+        },
+    );
+    let show = move |item: &Item| {
+        let found = store.settled.with_untracked(|a| {
+            let report = &a.outcome.as_ref()?.report;
+            let file = |i: usize| report.files.get(i);
+            match *item {
+                Item::Replacement(f, i) => file(f).and_then(|f| Some((f.path.clone(), f.replacements.get(i).map(|r| (r.start_byte, r.end_byte))?, false))),
+                Item::Skipped(f, i) => file(f).and_then(|f| Some((f.path.clone(), f.skipped.get(i).map(|s| (s.start_byte, s.end_byte))?, false))),
+                Item::Diagnostic(i) => report.diagnostics.get(i).map(|d| (d.path.clone(), (d.start_byte, d.end_byte), true)),
+            }
+        });
+        if let Some((path, (start, end), after)) = found {
+            store.show(Focus { path, start, end, after });
+        }
     };
+    let goto = move |item: Item| move |_| show(&item);
+    // The plan's counts are the example's: they apply to it (or a project holding its files), or
+    // when the user set counts of their own. A memo: the files change on every keystroke.
+    let counts_apply = Memo::new(move |_| {
+        store.rule.with(|rule| {
+            rule.expected_counts != mesh_rewrite::rewrite::rule::Rule::default().expected_counts
+                || (!rule.expected_counts.is_empty()
+                    && store.files.with(|f| rule.expected_counts.keys().all(|p| f.iter().any(|f| &f.path == p))))
+        })
+    });
     // The same from the keyboard: Enter on a focused item.
-    let enter = move |path: String, start: usize, end: usize, after: bool| {
+    let enter = move |item: Item| {
         move |ev: leptos::ev::KeyboardEvent| {
             if ev.key() == "Enter" {
                 ev.prevent_default();
-                store.show(Focus { path: path.clone(), start, end, after });
+                show(&item);
             }
         }
     };
     let body = move || {
-        let analysis = store.settled.get();
+        let analysis = shown.get();
         let Some(outcome) = &analysis.outcome else {
             return view! { <p class="muted">"Open or write some Mesh code to see what the rewrite does."</p> }.into_any();
         };
@@ -54,8 +95,9 @@ pub fn Report() -> impl IntoView {
         let files = report
             .files
             .iter()
-            .filter(|f| !f.replacements.is_empty() || f.import_edit != ImportEdit::None)
-            .map(|f| {
+            .enumerate()
+            .filter(|(_, f)| !f.replacements.is_empty() || f.import_edit != ImportEdit::None)
+            .map(|(fi, f)| {
                 let import = match f.import_edit {
                     ImportEdit::Added => Some("import added"),
                     ImportEdit::Merged => Some("import merged"),
@@ -64,7 +106,8 @@ pub fn Report() -> impl IntoView {
                 let items = f
                     .replacements
                     .iter()
-                    .map(|r| {
+                    .enumerate()
+                    .map(|(i, r)| {
                         let label = format!(
                             "{}:{}:{} {}",
                             f.path,
@@ -74,8 +117,8 @@ pub fn Report() -> impl IntoView {
                         );
                         view! {
                             <li class="replacement link" data-testid="replacement" tabindex="0"
-                                on:click=goto(f.path.clone(), r.start_byte, r.end_byte, false)
-                                on:keydown=enter(f.path.clone(), r.start_byte, r.end_byte, false)>
+                                on:click=goto(Item::Replacement(fi, i))
+                                on:keydown=enter(Item::Replacement(fi, i))>
                                 <ChoiceBox choice=r.choice.clone() accepted=true />
                                 {label}
                             </li>
@@ -100,39 +143,36 @@ pub fn Report() -> impl IntoView {
         let skipped = report
             .files
             .iter()
-            .flat_map(|f| f.skipped.iter().map(move |s| (f, s)))
-            .map(|(f, s)| {
+            .enumerate()
+            .flat_map(|(fi, f)| f.skipped.iter().enumerate().map(move |(i, s)| (fi, f, i, s)))
+            .map(|(fi, f, i, s)| {
                 view! {
                     <li class="skip-item link" data-testid="skipped" tabindex="0"
-                        on:click=goto(f.path.clone(), s.start_byte, s.end_byte, false)
-                        on:keydown=enter(f.path.clone(), s.start_byte, s.end_byte, false)>
+                        on:click=goto(Item::Skipped(fi, i))
+                        on:keydown=enter(Item::Skipped(fi, i))>
                         {s.choice.clone().map(|choice| view! { <ChoiceBox choice accepted=false /> })}
                         {format!("{}:{}:{} {}", f.path, s.line, s.column, s.reason.as_str())}
                     </li>
                 }
             })
             .collect_view();
-        let mut diagnostics = report.diagnostics.clone();
-        diagnostics.sort_by_key(|d| d.severity);
+        let mut diagnostics: Vec<_> = report.diagnostics.iter().enumerate().collect();
+        diagnostics.sort_by_key(|(_, d)| d.severity);
         let diagnostics = diagnostics
             .into_iter()
-            .map(|d| {
+            .map(|(i, d)| {
                 let severity = d.severity.as_str();
                 view! {
                     <li class=format!("report-diagnostic link {severity}") data-testid="report-diagnostic" tabindex="0"
-                        on:click=goto(d.path.clone(), d.start_byte, d.end_byte, true)
-                        on:keydown=enter(d.path.clone(), d.start_byte, d.end_byte, true)>
+                        on:click=goto(Item::Diagnostic(i))
+                        on:keydown=enter(Item::Diagnostic(i))>
                         {format!("{}:{}:{} {severity}[{}]: {}", d.path, d.line, d.column, d.code, d.message)}
                     </li>
                 }
             })
             .collect_view();
-        // The plan's counts are the example's: they apply to it (or a project holding its files),
-        // or when the user set counts of their own.
         let rule = store.rule.get();
-        let counts_apply = rule.expected_counts != mesh_rewrite::rewrite::rule::Rule::default().expected_counts
-            || (!rule.expected_counts.is_empty()
-                && store.files.with(|f| rule.expected_counts.keys().all(|p| f.iter().any(|f| &f.path == p))));
+        let counts_apply = counts_apply.get();
         let checks = report
             .checks
             .iter()
