@@ -16,7 +16,7 @@ const APT: &[(&str, &str, &str)] = &[
     ("wasm-objdump", "wabt", "checks the shipped wasm has no `env` imports"),
     ("chromium", "chromium", "headless browser for wasm and end-to-end tests"),
     ("chromedriver", "chromium-driver", "drives Chromium for wasm-bindgen-test"),
-    ("node", "nodejs", "runs the end-to-end tests and npm's wasm-opt"),
+    ("node", "nodejs", "evaluates grammar.js, runs the end-to-end tests and npm's wasm-opt"),
     ("npm", "npm", "installs playwright-core and binaryen (wasm-opt 132)"),
     ("git", "git", "applies the CLI's and the page's patches in the tests (`git apply`)"),
 ];
