@@ -2,13 +2,13 @@
 //! it (tree-sitter-cli 0.27.1, src/test.rs `run_tests`) but with this crate's parser, so the tests
 //! need no tree-sitter CLI.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod reader;
 mod sexp;
 
 use reader::{Case, Expected};
 use similar::{ChangeTag, TextDiff};
-use std::fs;
-use std::path::{Path, PathBuf};
 use tree_sitter::{format_sexp, Parser};
 
 fn parser() -> Parser {
@@ -19,18 +19,19 @@ fn parser() -> Parser {
 
 /// Whether `case` passes; if not, what to show.
 fn check(parser: &mut Parser, case: &Case) -> Result<(), String> {
-    if case.expected == Expected::Skip {
-        return Ok(());
-    }
-    let tree = parser.parse(&case.input, None).expect("a tree");
-    let actual = tree.root_node().to_sexp();
     match &case.expected {
-        Expected::Error if tree.root_node().has_error() => Ok(()),
-        Expected::Error => Err(format!(
-            "expected a tree with an ERROR or MISSING node (`:error`), got:\n{}\n",
-            format_sexp(&actual, 0)
-        )),
+        Expected::Skip => Ok(()),
+        Expected::Error => {
+            let tree = parser.parse(&case.input, None).expect("a tree");
+            if tree.root_node().has_error() {
+                Ok(())
+            } else {
+                let actual = format_sexp(&tree.root_node().to_sexp(), 0);
+                Err(format!("expected a tree with an ERROR or MISSING node (`:error`), got:\n{actual}\n"))
+            }
+        }
         Expected::Tree(expected) => {
+            let actual = parser.parse(&case.input, None).expect("a tree").root_node().to_sexp();
             // Fields count only where the expected tree names some.
             let actual = if sexp::has_fields(expected) { actual } else { sexp::strip_fields(&actual) };
             if actual == *expected {
@@ -39,7 +40,6 @@ fn check(parser: &mut Parser, case: &Case) -> Result<(), String> {
                 Err(diff(expected, &actual))
             }
         }
-        Expected::Skip => Ok(()),
     }
 }
 
@@ -59,27 +59,13 @@ fn diff(expected: &str, actual: &str) -> String {
     out
 }
 
-/// The files under `dir` in the CLI's order: by name, directories walked where they sort, hidden
-/// entries left out.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let mut paths: Vec<PathBuf> = entries
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    paths.sort();
-    paths.into_iter().flat_map(|p| if p.is_dir() { files(&p) } else { vec![p] }).collect()
-}
-
 #[test]
 fn corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let files = files(&root.join("test/corpus"));
+    let files = common::test_files("corpus", true);
     let mut parser = parser();
     let (mut ran, mut skipped, mut failures) = (0, 0, Vec::new());
-    for file in &files {
-        let shown = file.strip_prefix(root).unwrap_or(file).display();
-        let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{shown}: {e}"));
+    for (file, shown) in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{shown}: {e}"));
         for case in reader::read(&text).unwrap_or_else(|e| panic!("{shown}: {e}")) {
             if case.expected == Expected::Skip {
                 skipped += 1;

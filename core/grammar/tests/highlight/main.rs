@@ -5,9 +5,10 @@
 //! query (the grammar has none). A file without assertions passes when it highlights.
 
 mod assertions;
+#[path = "../common/mod.rs"]
+mod common;
 
 use assertions::{utf8_point, Assertion, Point};
-use std::path::{Path, PathBuf};
 use tree_sitter::Parser;
 use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
 
@@ -101,22 +102,12 @@ fn check(config: &HighlightConfiguration, source: &str) -> Result<usize, String>
     Ok(assertions.len())
 }
 
-/// The files under `dir`, directories walked.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("a directory entry").path()).collect();
-    paths.sort();
-    paths.into_iter().flat_map(|p| if p.is_dir() { files(&p) } else { vec![p] }).collect()
-}
-
 #[test]
 fn highlight_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = config();
-    let files = files(&root.join("test/highlight"));
+    let files = common::test_files("highlight", false);
     let mut failures = Vec::new();
-    for file in &files {
-        let shown = file.strip_prefix(root).unwrap_or(file).display();
+    for (file, shown) in &files {
         // The CLI picks the language by file type (tree-sitter.json): Mesh's is `.mpl` only.
         assert!(file.extension().is_some_and(|e| e == "mpl"), "{shown}: not a .mpl file");
         let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{shown}: {e}"));
