@@ -26,6 +26,7 @@ pub fn run(args: &[String]) -> Result {
         None => 5,
         Some(n) => n.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("RUNS must be a positive number, not {n:?}"))?,
     };
+    crate::ensure::tree_sitter()?;
     let root = root();
     let work = root.join("target/peer");
     fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;

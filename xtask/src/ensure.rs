@@ -16,7 +16,7 @@ const APT: &[(&str, &str, &str)] = &[
     ("wasm-objdump", "wabt", "checks the shipped wasm has no `env` imports"),
     ("chromium", "chromium", "headless browser for wasm and end-to-end tests"),
     ("chromedriver", "chromium-driver", "drives Chromium for wasm-bindgen-test"),
-    ("node", "nodejs", "runs the end-to-end tests and npm's wasm-opt"),
+    ("node", "nodejs", "evaluates grammar.js, runs the end-to-end tests and npm's wasm-opt"),
     ("npm", "npm", "installs playwright-core and binaryen (wasm-opt 132)"),
     ("git", "git", "applies the CLI's and the page's patches in the tests (`git apply`)"),
 ];
@@ -70,9 +70,12 @@ fn cargo_install(bin: &str, krate: &str, version: &str, options: &[&str], why: &
     Some(c)
 }
 
+/// The tree-sitter CLI, only for `cargo xtask bench peer`: the tests need none (the grammar crate's
+/// tests run the corpus, xtask/grammar-gen generates the parser).
 pub fn tree_sitter() -> Result {
     apt(&["clang"])?;
-    cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, &["--locked"], "runs the grammar's corpus tests")
+    let why = "the parse peer of `cargo xtask bench peer` (it compiles the grammar with clang)";
+    cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, &["--locked"], why)
         .map_or(Ok(()), |mut install| status(&mut install))
 }
 
@@ -124,7 +127,6 @@ pub fn page(profile: Profile) -> Result {
 
 /// Everything `cargo xtask test` needs.
 pub fn all() -> Result {
-    tree_sitter()?;
     apt(&["clang", "llvm-ar", "wasm-objdump", "chromium", "chromedriver", "node", "npm", "git"])?;
     page(Profile::Release)
 }

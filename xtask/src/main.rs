@@ -6,6 +6,7 @@ mod bench_peer;
 mod dist;
 mod ensure;
 mod fuzz;
+mod grammar;
 mod http;
 mod page;
 mod run;
@@ -20,6 +21,7 @@ tasks:
   serve          build the page (development profile) and serve it at http://127.0.0.1:8080,
                  rebuilding when app/, core/, public/ or index.html change
   dist [DIR]     the release page as a static folder (pre-compressed, host header files)
+  generate       core/grammar/src/ from grammar.js (tree-sitter generate, without the CLI)
   test [STEP..]  grammar corpus, native tests, wasm tests in headless Chromium,
                  release build of the page, end-to-end browser tests
   bench [NAME..] native benchmarks (parse throughput in MB/s); `page`: the release page's
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::run(rest),
         Some("dist") => dist::run(rest),
+        Some("generate") => grammar::generate(rest),
         Some("test") => test::run(rest),
         Some("bench") => bench::run(rest),
         Some("fuzz") => fuzz::run(rest),

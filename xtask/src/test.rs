@@ -1,13 +1,13 @@
 //! `cargo xtask test [STEP...]`: every check CI runs, in order, stopping at the first failure.
 
-use crate::ensure;
 use crate::page::{self, Profile};
+use crate::{ensure, grammar};
 use crate::run::{cmd, output, root, status, Result, Steps};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The steps, in the order they run. `cargo xtask test wasm e2e` runs only those.
 const STEPS: &[(&str, &str)] = &[
-    ("grammar", "tree-sitter corpus tests; src/parser.c matches grammar.js"),
+    ("grammar", "corpus and highlight tests; src/parser.c matches grammar.js"),
     ("native", "cargo test --workspace (native)"),
     ("wasm", "core's wasm_* tests in headless Chromium (wasm-bindgen-test)"),
     ("page", "release build of the page into dist/; no `env` imports; sizes"),
@@ -28,8 +28,8 @@ pub fn run(args: &[String]) -> Result {
     let runner = if wanted("wasm") { ensure::wasm_bindgen_test_runner()? } else { None };
     steps.step("ensure tools", ensure::all)?;
     if wanted("grammar") {
-        steps.step("grammar: tree-sitter test", grammar_corpus)?;
-        steps.step("grammar: generated parser is up to date", grammar_generated)?;
+        steps.step("grammar: corpus and highlight tests", grammar_tests)?;
+        steps.step("grammar: generated parser is up to date", grammar::check_generated)?;
     }
     if wanted("native") {
         steps.step("native: cargo test --workspace", native)?;
@@ -52,64 +52,10 @@ pub fn run(args: &[String]) -> Result {
     Ok(())
 }
 
-fn grammar_dir() -> PathBuf {
-    root().join("core/grammar")
-}
-
-/// Where the tree-sitter CLI keeps the parser it compiles: in this checkout's target/, not the shared
-/// ~/.cache, where another checkout's newer build of the same grammar name would be used instead.
-fn tree_sitter(args: &[&str]) -> std::process::Command {
-    let mut c = cmd("tree-sitter", args);
-    c.env("TREE_SITTER_LIBDIR", root().join("target/tree-sitter-lib"));
-    c
-}
-
-fn grammar_corpus() -> Result {
-    status(tree_sitter(&["test"]).current_dir(grammar_dir()))
-}
-
-/// Regenerates the parser in a scratch copy and compares it with the committed one,
-/// so a grammar.js edit without `tree-sitter generate` cannot slip through.
-fn grammar_generated() -> Result {
-    let scratch = std::env::temp_dir().join(format!("xtask-grammar-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    copy_sources(&grammar_dir(), &scratch).map_err(|e| format!("copying the grammar: {e}"))?;
-    let result = (|| {
-        status(tree_sitter(&["generate", "--js-runtime", "native"]).current_dir(&scratch))?;
-        for file in ["src/parser.c", "src/node-types.json", "src/grammar.json"] {
-            let committed = std::fs::read(grammar_dir().join(file)).unwrap_or_default();
-            let fresh = std::fs::read(scratch.join(file)).map_err(|e| format!("{file}: {e}"))?;
-            if committed != fresh {
-                return Err(format!(
-                    "core/grammar/{file} is stale: run `tree-sitter generate --js-runtime native` in core/grammar and commit src/"
-                ));
-            }
-        }
-        println!("src/parser.c, src/node-types.json and src/grammar.json match grammar.js");
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&scratch);
-    result
-}
-
-/// Copies what `tree-sitter generate` reads (grammar.js, tree-sitter.json, src/scanner.c, …).
-fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let skip = ["test", "target", "node_modules", "bindings", "build", ".git"];
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let dest = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            copy_sources(&entry.path(), &dest)?;
-        } else {
-            std::fs::copy(entry.path(), dest)?;
-        }
-    }
-    Ok(())
+/// What `tree-sitter test` checked: the corpus, the highlight tests, the queries compile (the crate's
+/// unit tests). `native` runs them again, at no cost but their run.
+fn grammar_tests() -> Result {
+    status(&mut cmd("cargo", &["test", "-p", "tree-sitter-mesh"]))
 }
 
 fn native() -> Result {
