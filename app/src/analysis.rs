@@ -305,15 +305,21 @@ pub fn error_marks_html(text: &str, errors: &[mesh_rewrite::parse::SyntaxError])
     out
 }
 
-/// `text` as HTML lines with `<span class="hl-function-call">` around highlighted runs (a span across
-/// lines is cut at each newline), so the editor's
-/// layer can keep the DOM of every line an edit did not touch. An empty line is one space (a line
-/// box needs content); a text ending in a newline ends with such a line, as the textarea does.
-pub fn highlight_lines(text: &str, spans: &[Span]) -> Vec<String> {
+/// Lines `window` (0-based) of `text` as HTML, `<span class="hl-function-call">` around highlighted
+/// runs (a span across lines is cut at each newline), so the editor's layer can keep the DOM of
+/// every line an edit did not touch, and draw only the lines in view. An empty line is one space
+/// (a line box needs content); a text ending in a newline ends with such a line, as the textarea does.
+pub fn highlight_lines(text: &str, spans: &[Span], window: std::ops::Range<usize>) -> Vec<String> {
     let mut lines = Vec::new();
     let mut first = 0;
     let mut start = 0;
-    loop {
+    for _ in 0..window.start {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return lines,
+        }
+    }
+    for _ in window {
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let mut out = String::new();
         let mut at = start;
@@ -339,10 +345,20 @@ pub fn highlight_lines(text: &str, spans: &[Span]) -> Vec<String> {
         }
         lines.push(out);
         if end == text.len() {
-            return lines;
+            break;
         }
         start = end + 1;
     }
+    lines
+}
+
+/// How wide the widest line of `text` is, in `ch` of a monospace font: a tab as 2 (the editor's
+/// tab size), anything beyond ASCII as 2 (wide characters), so the estimate is never too narrow.
+pub fn widest_line_ch(text: &str) -> usize {
+    text.split('\n')
+        .map(|line| line.chars().map(|c| if c == '\t' || !c.is_ascii() { 2 } else { 1 }).sum::<usize>())
+        .max()
+        .unwrap_or(0)
 }
 
 /// A diff line's text as HTML: its changed byte ranges in `<mark>`, and inside and around them
@@ -486,7 +502,7 @@ mod tests {
     fn highlight_lines_cut_spans_at_newlines() {
         let s = |a, b, class| Span { range: a..b, class };
         assert_eq!(
-            highlight_lines("let a\n\"x\ny\"\n", &[s(0, 3, "keyword"), s(6, 11, "string")]),
+            highlight_lines("let a\n\"x\ny\"\n", &[s(0, 3, "keyword"), s(6, 11, "string")], 0..usize::MAX),
             vec![
                 "<span class=\"hl-keyword\">let</span> a".to_owned(),
                 "<span class=\"hl-string\">\"x</span>".to_owned(),
@@ -494,7 +510,14 @@ mod tests {
                 " ".to_owned(),
             ]
         );
-        assert_eq!(highlight_lines("", &[]), vec![" ".to_owned()]);
+        assert_eq!(highlight_lines("", &[], 0..usize::MAX), vec![" ".to_owned()]);
+        // A window: only its lines, the spans still cut where they cross it.
+        assert_eq!(
+            highlight_lines("let a\n\"x\ny\"\n", &[s(0, 3, "keyword"), s(6, 11, "string")], 2..9),
+            vec!["<span class=\"hl-string\">y\"</span>".to_owned(), " ".to_owned()]
+        );
+        assert_eq!(highlight_lines("a\nb", &[], 5..7), Vec::<String>::new());
+        assert_eq!(widest_line_ch("ab\n\té\n"), 4);
     }
 
     #[test]

@@ -3,10 +3,20 @@
 //! Each input is stored at once and analysed after a short pause (`Store::edit`); until then
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
-use crate::analysis::{byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, utf16_to_byte};
+use crate::analysis::{
+    byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, utf16_to_byte,
+    widest_line_ch,
+};
 use crate::state::{use_store, File};
 use leptos::html;
 use leptos::prelude::*;
+
+/// The editor's line height in CSS pixels (a.css `.editor-wrap`: 13px, line-height 1.5); lines never
+/// wrap, so line n starts at (n - 1) × this.
+const LINE_PX: f64 = 19.5;
+/// The highlighted layer draws the lines in view and this many more on each side, moving in steps
+/// of this many lines: scrolling within a step redraws nothing.
+const STEP_LINES: usize = 40;
 
 #[component]
 pub fn Editor() -> impl IntoView {
@@ -24,15 +34,31 @@ pub fn Editor() -> impl IntoView {
         store.analysis.track();
         store.highlight(&store.selected.get()?)
     });
+    // The lines the layer draws (0-based): those in view and a step more each side. A 1,000-line
+    // file costs the lines on screen, not 1,000 boxes to style, lay out and paint per keystroke.
+    let window = RwSignal::new(0..3 * STEP_LINES);
+    let follow_scroll = move || {
+        let Some(el) = textarea.get_untracked() else { return };
+        let first = (f64::from(el.scroll_top()) / LINE_PX) as usize;
+        let shown = (f64::from(el.client_height()) / LINE_PX).ceil() as usize + 1;
+        let start = (first / STEP_LINES).saturating_sub(1) * STEP_LINES;
+        let end = (first + shown).div_ceil(STEP_LINES) * STEP_LINES + STEP_LINES;
+        if window.with_untracked(|w| *w != (start..end)) {
+            window.set(start..end);
+        }
+    };
+    let _resize = window_event_listener(leptos::ev::resize, move |_| follow_scroll());
+    request_animation_frame(follow_scroll);
     // Line by line, keyed by number and HTML: a keystroke re-creates its own line only (a new
     // line, the lines after it).
     let layer_lines = Memo::new(move |_| {
+        let window = window.get();
         let lines = text.with(|t| match highlighted.get() {
-            Some((source, spans)) if source == *t => highlight_lines(t, &spans),
-            Some((source, spans)) => highlight_lines(t, &shift_spans(&source, t, &spans)),
-            None => highlight_lines(t, &[]),
+            Some((source, spans)) if source == *t => highlight_lines(t, &spans, window.clone()),
+            Some((source, spans)) => highlight_lines(t, &shift_spans(&source, t, &spans), window.clone()),
+            None => highlight_lines(t, &[], window.clone()),
         });
-        lines.into_iter().enumerate().collect::<Vec<_>>()
+        lines.into_iter().enumerate().map(|(i, line)| (window.start + i, line)).collect::<Vec<_>>()
     });
     // Syntax errors of the last run, underlined in place while the text is the one it parsed.
     let marks_html = move || {
@@ -50,6 +76,11 @@ pub fn Editor() -> impl IntoView {
     };
     let line_count = Memo::new(move |_| text.with(|t| t.lines().count().max(1) + usize::from(t.ends_with('\n'))));
     let numbers = move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n");
+    // Room for the lines the layer does not draw, so it scrolls as far as the textarea, down and across.
+    let above = move || format!("{}px", window.with(|w| w.start.min(line_count.get())) as f64 * LINE_PX);
+    let below = move || format!("{}px", line_count.get().saturating_sub(window.with(|w| w.end)) as f64 * LINE_PX);
+    let widest = Memo::new(move |_| text.with(|t| widest_line_ch(t)));
+    let digits = move || line_count.get().to_string().len().max(2);
 
     let on_input = move |ev| {
         let text = event_target_value(&ev);
@@ -70,6 +101,7 @@ pub fn Editor() -> impl IntoView {
         request_animation_frame(move || caret(store, textarea));
     };
     let on_scroll = move |_| {
+        follow_scroll();
         sync_scroll(textarea, layer, gutter);
         sync_marks(textarea, marks);
     };
@@ -126,12 +158,14 @@ pub fn Editor() -> impl IntoView {
 
     view! {
         <div class="editor-wrap">
-            <div class="gutter" node_ref=gutter aria-hidden="true">{numbers}</div>
+            <div class="gutter" node_ref=gutter aria-hidden="true" style:--digits=move || digits().to_string()>{numbers}</div>
             <div class="code">
                 <pre class="hl-layer" node_ref=layer aria-hidden="true">
+                    <div class="hl-room" style:height=above></div>
                     <For each=move || layer_lines.get() key=|line| line.clone() let:line>
                         <div class="hl-line" inner_html=line.1></div>
                     </For>
+                    <div class="hl-room" style:height=below style:min-width=move || format!("{}ch", widest.get())></div>
                 </pre>
                 <pre class="err-layer" node_ref=marks aria-hidden="true" inner_html=move || marks_html().unwrap_or_default()></pre>
                 <textarea
