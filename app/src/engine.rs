@@ -216,13 +216,14 @@ impl Engine {
                 doc.set_text(&file.text);
                 let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
                 let starts = line_starts(&file.text);
-                let mut new_spans = Vec::new();
-                for line in hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::Added) {
-                    let Some(n) = line.new_line.filter(|n| (1..=starts.len()).contains(n)) else { continue };
-                    let end = starts.get(n).map_or(file.text.len(), |&next| next);
-                    new_spans.extend(highlighter.spans(doc.parsed(), Some(starts[n - 1]..end)));
-                }
-                let new = per_line(&file.text, &new_spans);
+                let added: Vec<_> = hunks
+                    .iter()
+                    .flat_map(|h| &h.lines)
+                    .filter(|l| l.kind == LineKind::Added)
+                    .filter_map(|l| l.new_line.filter(|n| (1..=starts.len()).contains(n)))
+                    .map(|n| starts[n - 1]..starts.get(n).map_or(file.text.len(), |&next| next))
+                    .collect();
+                let new = per_line(&file.text, &highlighter.spans_in(doc.parsed(), &added));
                 let entry = DiffEntry {
                     original: original.to_owned(),
                     text: file.text.clone(),

@@ -79,17 +79,38 @@ impl Highlighter {
     /// Highlight spans of `parsed` within `range` (the whole file when `None`), sorted, non-overlapping.
     /// Bytes no pattern captures get no span.
     pub fn spans(&self, parsed: &Parsed, range: Option<Range<usize>>) -> Vec<Span> {
+        self.spans_in(parsed, &[range.unwrap_or(0..parsed.source().len())])
+    }
+
+    /// `spans` within each of `ranges` (sorted by start), in one walk of the tree: a file's scattered
+    /// lines cost the nodes over them, not a walk from the root per line.
+    pub fn spans_in(&self, parsed: &Parsed, ranges: &[Range<usize>]) -> Vec<Span> {
         let source = parsed.source();
-        let window = range.unwrap_or(0..source.len());
-        // (node range, class) in pre-order, i.e. outer nodes first so inner ones paint over them.
-        let mut painted: Vec<(Range<usize>, usize)> = Vec::new();
+        // Disjoint, non-empty windows: touching or overlapping ranges merge.
+        let mut windows: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges.iter().filter(|r| r.start < r.end) {
+            match windows.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => windows.push(r.clone()),
+            }
+        }
+        let (Some(first), Some(last)) = (windows.first(), windows.last()) else { return Vec::new() };
+        let (from, to) = (first.start, last.end);
+        // The windows a node's bytes meet, as an index range into `windows`.
+        let meets = |node: Node| {
+            let a = windows.partition_point(|w| w.end <= node.start_byte());
+            let b = windows.partition_point(|w| w.start < node.end_byte());
+            a..b.max(a)
+        };
+        // Per window, (node range, class) in pre-order, i.e. outer nodes first so inner ones paint over them.
+        let mut painted: Vec<Vec<(Range<usize>, usize)>> = vec![Vec::new(); windows.len()];
         let mut ancestors: Vec<(Node, Option<NonZeroU16>)> = Vec::new();
         let mut cursor = parsed.root().walk();
         'walk: loop {
             let node = cursor.node();
             let field = cursor.field_id();
-            if node.start_byte() >= window.end && !ancestors.is_empty() {
-                // This sibling and all after it lie past the window: go up.
+            if node.start_byte() >= to && !ancestors.is_empty() {
+                // This sibling and all after it lie past the last window: go up.
                 loop {
                     if !cursor.goto_parent() {
                         break 'walk;
@@ -100,14 +121,17 @@ impl Highlighter {
                     }
                 }
             }
-            if node.end_byte() > window.start && node.start_byte() < window.end {
+            let met = meets(node);
+            if !met.is_empty() {
                 if let Some(class) = self.class_of(node, field, &ancestors, source) {
-                    painted.push((node.byte_range(), class));
+                    for w in met {
+                        painted[w].push((node.byte_range(), class));
+                    }
                 }
                 if cursor.goto_first_child() {
                     ancestors.push((node, field));
-                    // Children ending before the window are passed over without a match attempt.
-                    while cursor.node().end_byte() <= window.start && cursor.goto_next_sibling() {}
+                    // Children ending before the first window are passed over without a match attempt.
+                    while cursor.node().end_byte() <= from && cursor.goto_next_sibling() {}
                     continue;
                 }
             }
@@ -118,7 +142,7 @@ impl Highlighter {
                 ancestors.pop();
             }
         }
-        paint(&painted, window, &self.classes)
+        windows.into_iter().zip(&painted).flat_map(|(window, painted)| paint(painted, window, &self.classes)).collect()
     }
 
     /// The class of the first pattern that captures `node`.
@@ -357,5 +381,25 @@ mod tests {
     #[test]
     fn comments_are_comments() {
         assert_eq!(classes("# hi\n"), [("# hi".to_owned(), "comment")]);
+    }
+
+    #[test]
+    fn several_windows_in_one_walk_equal_one_walk_each() {
+        let source = include_str!("../../grammar/test/highlight/sample.mpl");
+        let parsed = parse(source);
+        let h = Highlighter::new();
+        // Every third line (never touching), plus a zero-width window, which holds nothing.
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        let lines: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).step_by(3).collect();
+        assert!(lines.len() > 5);
+        let one_each: Vec<Span> = lines.iter().flat_map(|r| h.spans(&parsed, Some(r.clone()))).collect();
+        let mut windows = lines.clone();
+        windows.insert(1, lines[1].start..lines[1].start);
+        assert_eq!(h.spans_in(&parsed, &windows), one_each);
+        // Touching windows merge: one window over both lines.
+        let (a, b) = (starts[0]..starts[1], starts[1]..starts[2]);
+        assert_eq!(h.spans_in(&parsed, &[a.clone(), b.clone()]), h.spans(&parsed, Some(a.start..b.end)));
+        assert_eq!(h.spans_in(&parsed, &[]), Vec::new());
     }
 }
