@@ -3,7 +3,7 @@
 //! (click to show them); changes inside a line are marked, and the code is highlighted like the
 //! editor's (the engine's spans per line).
 
-use crate::analysis::{changed_paths, counts, diff_line_html, escape_into, line_of, stale_note};
+use crate::analysis::{changed_paths, counts, diff_line_html, escape_into, line_of, stale_note, widest_line_ch};
 use crate::engine::LineSpans;
 use crate::state::{use_store, View};
 use leptos::html;
@@ -95,18 +95,19 @@ pub fn DiffView() -> impl IntoView {
     };
 
     // The selected file, unified or side by side: one HTML string per row, keyed by that string,
-    // so an edit re-creates only the rows it changed and keeps every other row's DOM.
+    // so an edit re-creates only the rows it changed and keeps every other row's DOM; and the
+    // widest line shown, in `ch` (see `sized` below).
     let rows = Memo::new(move |_| {
         let mode = store.view.get();
         if mode == View::Project {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let Some(path) = store.selected.get() else {
-            return vec![r#"<p class="muted" data-testid="diff-empty">No file selected.</p>"#.to_owned()];
+            return (vec![r#"<p class="muted" data-testid="diff-empty">No file selected.</p>"#.to_owned()], 0);
         };
         let analysis = store.analysis.get();
         let Some(hunks) = analysis.hunks.get(&path) else {
-            return vec![r#"<p class="muted" data-testid="diff-empty">The rewrite leaves this file as it is.</p>"#.to_owned()];
+            return (vec![r#"<p class="muted" data-testid="diff-empty">The rewrite leaves this file as it is.</p>"#.to_owned()], 0);
         };
         let original = analysis
             .outcome
@@ -159,8 +160,16 @@ pub fn DiffView() -> impl IntoView {
                 row.push_str(&format!("<!--{i}-->"));
             }
         }
-        out
+        // Opened gaps show original lines: then the original's widest counts (a little wide at worst).
+        let hunk_widest = hunks.iter().flat_map(|h| &h.lines).map(|l| widest_line_ch(&l.text)).max().unwrap_or(0);
+        let widest = if opened.is_empty() { hunk_widest } else { hunk_widest.max(widest_line_ch(original)) };
+        (out, widest)
     });
+    // Not wrapping, the rows are as wide as the widest line: from its length in `ch` (the font is
+    // monospace), not from laying out every row to find it (`width: max-content`), which a keystroke
+    // would redo over the whole file.
+    let sized = move || store.view.get() != View::Project;
+    let widest = move || rows.with(|r| r.1).to_string();
     // A collapsed gap opens on click, a hunk's box accepts or rejects its replacement (one
     // listener for every row).
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -208,9 +217,9 @@ pub fn DiffView() -> impl IntoView {
                 </span>
             </h2>
             <div class="diff" class:wrap=wrap node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
-                <div class="diff-body" on:click=on_click>
+                <div class="diff-body" class:sized=sized style:--diff-ch=widest on:click=on_click>
                     {project_body}
-                    <For each=move || rows.get() key=|row| row.clone() let:row>
+                    <For each=move || rows.with(|r| r.0.clone()) key=|row| row.clone() let:row>
                         <div class="diff-row" inner_html=row></div>
                     </For>
                 </div>
