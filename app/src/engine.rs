@@ -98,8 +98,9 @@ pub struct Engine {
     rewritten_docs: HashMap<String, Document>,
     /// Compiled on first use: the page may never show highlighted code before a project is loaded.
     highlighter: Option<Highlighter>,
-    /// Highlight spans of each input file's current text, shared by the editor and the diff.
-    input_spans: HashMap<String, (String, Arc<Vec<Span>>)>,
+    /// Highlight spans of each input file's text at a version of its document, shared by the
+    /// editor and the diff.
+    input_spans: HashMap<String, (u64, String, Arc<Vec<Span>>)>,
     /// The last text of each file that parsed without syntax errors, and its rewrite under the
     /// current rule (made again from the text when the rule changed).
     last_good: HashMap<String, (String, Option<FileRewrite>)>,
@@ -117,15 +118,24 @@ impl Engine {
         Some((self.docs[path].parsed().source().to_owned(), spans))
     }
 
-    /// Highlight spans of an input file, computed once per text.
+    /// Highlight spans of an input file, computed once per text; after one edit (a keystroke),
+    /// carried over and painted again where the edit changed the tree only.
     fn input_spans(&mut self, path: &str) -> Option<Arc<Vec<Span>>> {
-        let parsed = self.docs.get(path)?.parsed();
-        if let Some((_, spans)) = self.input_spans.get(path).filter(|(text, _)| text == parsed.source()) {
+        let doc = self.docs.get(path)?;
+        let (parsed, version) = (doc.parsed(), doc.version());
+        let cached = self.input_spans.get(path);
+        if let Some((_, _, spans)) = cached.filter(|(_, text, _)| text == parsed.source()) {
             return Some(spans.clone());
         }
         let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
-        let spans = Arc::new(highlighter.spans(parsed, None));
-        self.input_spans.insert(path.to_owned(), (parsed.source().to_owned(), spans.clone()));
+        let spans = match (cached, doc.last_change()) {
+            (Some((at, text, old)), Some(change)) if at + 1 == version && text.len() == change.old_len => {
+                highlighter.respans(parsed, old, change)
+            }
+            _ => highlighter.spans(parsed, None),
+        };
+        let spans = Arc::new(spans);
+        self.input_spans.insert(path.to_owned(), (version, parsed.source().to_owned(), spans.clone()));
         Some(spans)
     }
 

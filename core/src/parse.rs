@@ -97,17 +97,40 @@ impl Parsed {
 pub struct Document {
     parser: Parser,
     parsed: Parsed,
+    /// How many times the text changed; `change` is the last of these changes.
+    version: u64,
+    change: Option<Change>,
+}
+
+/// What one `set_text` changed: the text before it had `old_len` bytes, and outside `range` (in
+/// the new text) every byte is as it was, in a subtree that did not change: the range covers the
+/// edit and tree-sitter's changed ranges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub old_len: usize,
+    pub range: std::ops::Range<usize>,
 }
 
 impl Document {
     pub fn new(source: &str) -> Document {
         let mut parser = new_parser();
         let parsed = Parsed::new(source.to_owned(), &mut parser, None);
-        Document { parser, parsed }
+        Document { parser, parsed, version: 0, change: None }
     }
 
     pub fn parsed(&self) -> &Parsed {
         &self.parsed
+    }
+
+    /// Counts the changes of the text: what was computed at version n can be carried over to
+    /// version n + 1 with `last_change`.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The change from version - 1 to this version (None before the first).
+    pub fn last_change(&self) -> Option<&Change> {
+        self.change.as_ref()
     }
 
     /// Replaces the text. The edit is found as the span between the common prefix and suffix,
@@ -118,9 +141,16 @@ impl Document {
             return;
         }
         let edit = single_edit(old, new);
+        let old_len = old.len();
         let mut tree = self.parsed.tree.clone();
         tree.edit(&edit);
         self.parsed = Parsed::new(new.to_owned(), &mut self.parser, Some(&tree));
+        let (mut start, mut end) = (edit.start_byte, edit.new_end_byte);
+        for changed in tree.changed_ranges(&self.parsed.tree) {
+            (start, end) = (start.min(changed.start_byte), end.max(changed.end_byte));
+        }
+        self.version += 1;
+        self.change = Some(Change { old_len, range: start..end });
     }
 }
 
