@@ -14,6 +14,8 @@ use leptos::prelude::*;
 /// The editor's line height in CSS pixels (a.css `.editor-wrap`: 13px, line-height 1.5); lines never
 /// wrap, so line n starts at (n - 1) × this.
 const LINE_PX: f64 = 19.5;
+/// How long after a typed key its caret is read (the report's and the tree's pace, state.rs SETTLE_MS).
+const CARET_MS: u32 = 250;
 /// The highlighted layer draws the lines in view and this many more on each side, moving in steps
 /// of this many lines: scrolling within a step redraws nothing.
 const STEP_LINES: usize = 40;
@@ -82,6 +84,13 @@ pub fn Editor() -> impl IntoView {
     let widest = Memo::new(move |_| text.with(|t| widest_line_ch(t)));
     let digits = move || line_count.get().to_string().len().max(2);
 
+    let on_caret = move || {
+        caret(store, textarea);
+        tip.set(mark_at_caret(store, textarea));
+    };
+    // A key that typed (rather than moved the caret) leaves its caret to `caret_later`.
+    let typed = StoredValue::new(false);
+    let caret_later = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let on_input = move |ev| {
         let text = event_target_value(&ev);
         match store.selected.get_untracked() {
@@ -96,19 +105,20 @@ pub fn Editor() -> impl IntoView {
                 );
             }
         }
-        // Reading the caret lays the page out: done in the next frame, which lays it out anyway,
-        // not here, before the edit's own changes land and the frame lays it out again.
-        request_animation_frame(move || caret(store, textarea));
+        // The caret of a typed key is read once typing pauses, when the tree and the report follow:
+        // reading it lays the page out, which would cost each keystroke a layout of its own.
+        typed.set_value(true);
+        caret_later.set_value(Some(gloo_timers::callback::Timeout::new(CARET_MS, move || {
+            typed.set_value(false);
+            on_caret();
+        })));
     };
     let on_scroll = move |_| {
         follow_scroll();
         sync_scroll(textarea, layer, gutter);
         sync_marks(textarea, marks);
     };
-    let on_caret = move || {
-        caret(store, textarea);
-        tip.set(mark_at_caret(store, textarea));
-    };
+
     // Hovering an underlined error shows its message (the textarea is on top of the marks).
     let on_hover = move |ev: leptos::ev::MouseEvent| {
         let hit = mark_at_point(textarea, marks, &ev);
@@ -180,7 +190,7 @@ pub fn Editor() -> impl IntoView {
                     prop:value=move || text.get()
                     on:input=on_input
                     on:scroll=on_scroll
-                    on:keyup=move |_| on_caret()
+                    on:keyup=move |_| if !typed.get_value() { on_caret() }
                     on:click=move |_| on_caret()
                     on:select=move |_| on_caret()
                     on:focus=move |_| on_caret()
