@@ -280,7 +280,8 @@ fn weigh(
         .iter()
         .map(|e| match path {
             Some(p) => format!("{p}:{e}"),
-            None => e.to_string(),
+            // Not in the project (nothing calls it yet): the position is in the helper alone.
+            None => format!("the helper's line {e}"),
         })
         .collect();
     let options = |seed| Options { seed, remote_calls_work: false, record_states: false };

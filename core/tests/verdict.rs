@@ -165,3 +165,15 @@ fn a_project_that_defines_the_helper_gets_one_row() {
     );
     assert_eq!(v.form("project").unwrap().scenarios[1].cell(4), "worse: crash in 4/4 seeds");
 }
+
+/// Nothing replaced, so no helper is inserted: the verdict weighs each form's helper alone, and says
+/// that its positions are the helper's, not a file's.
+#[test]
+fn a_helper_outside_the_project_is_named_as_such() {
+    let p = project(&[("api/x.mpl", "fn h() do\n  1\nend\n")]);
+    let v = verdict(&p, &Rule::default(), 2);
+    assert_eq!(
+        v.form("plan").unwrap().diagnostics,
+        ["the helper's line 7:6: error[E0001]: type mismatch: Pid compared with Int (`!=`)"]
+    );
+}
