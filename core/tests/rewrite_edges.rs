@@ -297,6 +297,23 @@ fn pid_compared_with_int_is_an_error_anywhere() {
     assert_eq!(errors, [(3, 6, "E0001"), (7, 3, "E0001")]);
 }
 
+/// A name bound to a lookup is followed to the end of its definition, whether the scan searches
+/// for it (a few names) or walks the rest whole (more than eight), and not into the next one.
+#[test]
+fn pid_names_are_followed_however_many_a_definition_binds() {
+    for names in [1, 8, 9, 12] {
+        let lets: String = (0..names).map(|i| format!("  let p{i} = Global.whereis(\"x\")\n")).collect();
+        let first = names + 2;
+        let src = format!(
+            "fn f() do\n{lets}  if p0 == 0 do 1 else 2 end\n  [1, 2]\n  if 0 != p{} do 1 else 2 end\nend\n\nfn g(p0 :: Int) do\n  p0 == 0\nend\n",
+            names - 1
+        );
+        let out = run(&[("api/x.mpl", src.as_str())]);
+        let errors: Vec<_> = out.report.diagnostics.iter().map(|d| (d.line, d.column, d.code.as_str())).collect();
+        assert_eq!(errors, [(first, 6, "E0001"), (first + 2, 6, "E0001")], "{names} names");
+    }
+}
+
 #[test]
 fn stay_local_lookups_are_kept_and_noted() {
     let src = "# StreamManager stays local: Process.whereis(\"stream_manager\").\nfn f() do\n  let sm = Process.whereis(\"stream_manager\")\n  let reg = Process.whereis(\"mesher_registry\")\n  sm\nend\n";

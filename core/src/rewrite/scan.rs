@@ -210,6 +210,8 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
         scan: Scan { top, ..Scan::default() },
         frames: Vec::new(),
         pid_names: HashSet::new(),
+        name_hits: Hits(Vec::new()),
+        walk_all: false,
     };
     if hits.is_empty() {
         return walker.scan;
@@ -218,9 +220,9 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     loop {
         let node = cursor.node();
         let range = (node.start_byte(), node.end_byte());
-        // Once a name holds a lookup's result, its comparisons can be anywhere in the rest of
-        // the definition: that part is walked whole (once), which keeps the walk linear.
-        let relevant = hits.within(range) || !walker.pid_names.is_empty();
+        // Once a name holds a lookup's result, a comparison with it holds the name: the name's
+        // places in the rest of the definition are hits too (`name_hits`).
+        let relevant = hits.within(range) || walker.walk_all || walker.name_hits.within(range);
         if relevant && walker.enter(node) && cursor.goto_first_child() {
             continue;
         }
@@ -265,11 +267,18 @@ struct Walker<'a> {
     cx: &'a ScanContext<'a>,
     k: &'static Kinds,
     scan: Scan,
-    /// Enclosing named definitions: (node id, name).
-    frames: Vec<(usize, &'a str)>,
+    /// Enclosing named definitions: (node id, name, end byte).
+    frames: Vec<(usize, &'a str, usize)>,
     /// Names bound by `let x = Process.whereis(...)`/`Global.whereis(...)` in the current definition.
     pid_names: HashSet<&'a str>,
+    /// Where those names are written after their binding, to the end of the definition.
+    name_hits: Hits,
+    /// More names than `NAME_SEARCHES`: the rest of the definition is walked whole.
+    walk_all: bool,
 }
+
+/// How many bound names a definition's text is searched for (see `Walker::let_binding`).
+const NAME_SEARCHES: usize = 8;
 
 impl<'a> Walker<'a> {
     /// Records what `node` is; returns whether its children are worth visiting.
@@ -289,8 +298,8 @@ impl<'a> Walker<'a> {
             .contains(&kind)
         {
             if let Some(name) = node.child_by_field_name("name") {
-                self.frames.push((node.id(), text(self.src, name)));
-                self.pid_names.clear();
+                self.frames.push((node.id(), text(self.src, name), node.end_byte()));
+                self.forget_names();
             }
         } else if kind == k.let_statement {
             self.let_binding(node);
@@ -301,10 +310,16 @@ impl<'a> Walker<'a> {
     }
 
     fn leave(&mut self, node: Node<'a>) {
-        if self.frames.last().is_some_and(|&(id, _)| id == node.id()) {
+        if self.frames.last().is_some_and(|&(id, _, _)| id == node.id()) {
             self.frames.pop();
-            self.pid_names.clear();
+            self.forget_names();
         }
+    }
+
+    fn forget_names(&mut self) {
+        self.pid_names.clear();
+        self.name_hits.0.clear();
+        self.walk_all = false;
     }
 
     fn in_helper(&self, byte: usize) -> bool {
@@ -316,7 +331,7 @@ impl<'a> Walker<'a> {
         if qualified(self.src, self.k, function) == Some(("Process", "whereis")) {
             let arg = literal_argument(self.src, self.k, node);
             let spot = spot(&self.lines, node);
-            let function = self.frames.last().map(|&(_, name)| name.to_owned());
+            let function = self.frames.last().map(|&(_, name, _)| name.to_owned());
             let in_helper = self.in_helper(spot.start);
             self.scan.lookups.push(Lookup { spot, arg, function, in_helper });
         } else if function.kind_id() == self.k.identifier && text(self.src, function) == self.cx.rule.helper_name {
@@ -372,7 +387,20 @@ impl<'a> Walker<'a> {
             return;
         };
         if pattern.kind_id() == self.k.identifier && is_whereis_call(self.src, self.k, value) {
-            self.pid_names.insert(text(self.src, pattern));
+            let name = text(self.src, pattern);
+            if !self.pid_names.insert(name) || self.walk_all {
+                return;
+            }
+            // Past a few names, one search per name would cost the definition's text each time:
+            // the rest of the definition is then walked whole instead (once: linear).
+            if self.pid_names.len() > NAME_SEARCHES {
+                self.walk_all = true;
+                return;
+            }
+            let (from, to) = (node.end_byte(), self.frames.last().map_or(self.src.len(), |&(_, _, end)| end));
+            let more = self.src[from..to.max(from)].match_indices(name).map(|(i, _)| from + i);
+            self.name_hits.0.extend(more);
+            self.name_hits.0.sort_unstable();
         }
     }
 
