@@ -94,6 +94,8 @@ pub fn DiffView() -> impl IntoView {
                 .into_any();
     };
 
+    // Each hunk's rows as last drawn: a keystroke changes one hunk of hundreds.
+    let drawn = StoredValue::new_local(Vec::<DrawnHunk>::new());
     // The selected file, unified or side by side: one HTML string per row, keyed by that string,
     // so an edit re-creates only the rows it changed and keeps every other row's DOM; and the
     // widest line shown, in `ch` (see `sized` below).
@@ -139,6 +141,7 @@ pub fn DiffView() -> impl IntoView {
         }
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
+        let mut now_drawn = Vec::with_capacity(hunks.len());
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
             gap_rows(&mut out, i, next, first_old, &old_lines, &spans, mode, &opened);
@@ -146,13 +149,25 @@ pub fn DiffView() -> impl IntoView {
             if let Some(row) = hunk_choices(replacements.iter().filter(|(line, _, _)| inside(*line))) {
                 out.push(row);
             }
-            match mode {
-                View::Split => split_rows(&mut out, h, &spans),
-                _ => out.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
-            }
+            let line_spans: Vec<Vec<Span>> = h.lines.iter().map(|l| spans.of(l).to_vec()).collect();
+            let same = |d: &&DrawnHunk| d.mode == mode && d.hunk == *h && d.spans == line_spans;
+            let rows = match drawn.with_value(|d| d.get(i).filter(same).map(|d| d.rows.clone())) {
+                Some(rows) => rows,
+                None => {
+                    let mut rows = Vec::new();
+                    match mode {
+                        View::Split => split_rows(&mut rows, h, &spans),
+                        _ => rows.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
+                    }
+                    rows
+                }
+            };
+            out.extend(rows.iter().cloned());
+            now_drawn.push(DrawnHunk { mode, hunk: h.clone(), spans: line_spans, rows });
             next = (first_old + h.old_len, (if h.new_len == 0 { h.new_start + 1 } else { h.new_start }) + h.new_len);
         }
         gap_rows(&mut out, hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, &opened);
+        drawn.set_value(now_drawn);
         // Keys must be unique: a repeated row (never expected) gets a marker comment.
         let mut seen = HashSet::new();
         for (i, row) in out.iter_mut().enumerate() {
@@ -226,6 +241,15 @@ pub fn DiffView() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// A hunk's rows as drawn, with what they were drawn from: an equal hunk with equal highlighting
+/// in the same mode is not drawn again.
+struct DrawnHunk {
+    mode: View,
+    hunk: Hunk,
+    spans: Vec<Vec<Span>>,
+    rows: Vec<String>,
 }
 
 /// A hunk's row of boxes, one per replacement in it (None when it holds none, like an import's).
