@@ -71,11 +71,7 @@ pub fn Report() -> impl IntoView {
     // The plan's counts are the example's: they apply to it (or a project holding its files), or
     // when the user set counts of their own. A memo: the files change on every keystroke.
     let counts_apply = Memo::new(move |_| {
-        store.rule.with(|rule| {
-            rule.expected_counts != mesh_rewrite::rewrite::rule::Rule::default().expected_counts
-                || (!rule.expected_counts.is_empty()
-                    && store.files.with(|f| rule.expected_counts.keys().all(|p| f.iter().any(|f| &f.path == p))))
-        })
+        store.rule.with(|rule| store.files.with(|f| rule.counts_apply(|p| f.iter().any(|f| f.path == p))))
     });
     // The same from the keyboard: Enter on a focused item.
     let enter = move |item: Item| {

@@ -100,6 +100,13 @@ impl Default for Rule {
 }
 
 impl Rule {
+    /// Whether `expected_counts` measure a project whose files are `has`: counts of one's own
+    /// always do; the default ones are the plan's, for the mesher app, and only when the project
+    /// holds every file they name.
+    pub fn counts_apply(&self, has: impl Fn(&str) -> bool) -> bool {
+        self.expected_counts != Rule::default().expected_counts || self.expected_counts.keys().all(|p| has(p))
+    }
+
     /// The rule as a `--config` file: what the page hands to the CLI so it does exactly what the page showed.
     pub fn to_config(&self) -> String {
         let body = toml::to_string(self).expect("a rule is plain strings, lists and a map");
