@@ -141,6 +141,7 @@ pub fn DiffView() -> impl IntoView {
         }
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
+        let mut previous = drawn.try_update_value(std::mem::take).unwrap_or_default();
         let mut now_drawn = Vec::with_capacity(hunks.len());
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
@@ -150,18 +151,15 @@ pub fn DiffView() -> impl IntoView {
                 out.push(row);
             }
             let line_spans: Vec<Vec<Span>> = h.lines.iter().map(|l| spans.of(l).to_vec()).collect();
-            let same = |d: &&DrawnHunk| d.mode == mode && d.hunk == *h && d.spans == line_spans;
-            let rows = match drawn.with_value(|d| d.get(i).filter(same).map(|d| d.rows.clone())) {
-                Some(rows) => rows,
-                None => {
-                    let mut rows = Vec::new();
-                    match mode {
-                        View::Split => split_rows(&mut rows, h, &spans),
-                        _ => rows.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
-                    }
-                    rows
+            let kept = previous.get_mut(i).filter(|d| d.mode == mode && d.hunk == *h && d.spans == line_spans);
+            let rows = kept.map(|d| std::mem::take(&mut d.rows)).unwrap_or_else(|| {
+                let mut rows = Vec::new();
+                match mode {
+                    View::Split => split_rows(&mut rows, h, &spans),
+                    _ => rows.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
                 }
-            };
+                rows
+            });
             out.extend(rows.iter().cloned());
             now_drawn.push(DrawnHunk { mode, hunk: h.clone(), spans: line_spans, rows });
             next = (first_old + h.old_len, (if h.new_len == 0 { h.new_start + 1 } else { h.new_start }) + h.new_len);
