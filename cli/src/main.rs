@@ -1,5 +1,6 @@
 //! `mesh-rewrite`: a thin face over the core crate. Reads files, parses arguments, prints.
 
+mod alloc;
 mod args;
 mod files;
 mod git;
@@ -56,6 +57,7 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
+    alloc::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

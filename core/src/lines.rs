@@ -21,7 +21,7 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         let mut continuation = Vec::new();
         if !text.is_ascii() {
             let mut seen = 0u32;

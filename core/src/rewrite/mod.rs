@@ -178,7 +178,7 @@ pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
 }
 
 fn concerns_the_rewrite(text: &str, rule: &Rule) -> bool {
-    let spelled = |needle: &str| !needle.is_empty() && text.contains(needle);
+    let spelled = |needle: &str| !needle.is_empty() && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
     spelled("whereis") || spelled(&rule.registry_name) || spelled(&rule.helper_name)
 }
 

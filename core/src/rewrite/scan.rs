@@ -5,6 +5,7 @@
 use super::rule::Rule;
 use crate::lines::LineIndex;
 use crate::parse::Parsed;
+use memchr::memmem;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 use tree_sitter::{Node, Point};
@@ -161,6 +162,22 @@ struct Kinds {
     let_statement: u16,
     binary_expression: u16,
     integer: u16,
+    /// Field ids: `child_by_field_name` looks the name up among all fields on every call.
+    fields: Fields,
+}
+
+struct Fields {
+    name: u16,
+    function: u16,
+    pattern: u16,
+    value: u16,
+    operator: u16,
+    left: u16,
+    right: u16,
+    field: u16,
+    arguments: u16,
+    module: u16,
+    names: u16,
 }
 
 fn kinds() -> &'static Kinds {
@@ -189,6 +206,26 @@ fn kinds() -> &'static Kinds {
             let_statement: id("let_statement"),
             binary_expression: id("binary_expression"),
             integer: id("integer"),
+            fields: {
+                let field = |name: &str| {
+                    let id = language.field_id_for_name(name).map_or(0, |id| id.get());
+                    debug_assert!(id != 0, "the Mesh grammar has no `{name}` field (see core/grammar/README.md)");
+                    id
+                };
+                Fields {
+                    name: field("name"),
+                    function: field("function"),
+                    pattern: field("pattern"),
+                    value: field("value"),
+                    operator: field("operator"),
+                    left: field("left"),
+                    right: field("right"),
+                    field: field("field"),
+                    arguments: field("arguments"),
+                    module: field("module"),
+                    names: field("names"),
+                }
+            },
         }
     })
 }
@@ -246,7 +283,7 @@ struct Hits(Vec<usize>);
 impl Hits {
     fn new(text: &str, words: &[&str]) -> Hits {
         let mut at: Vec<usize> =
-            words.iter().filter(|w| !w.is_empty()).flat_map(|w| text.match_indices(w).map(|(i, _)| i)).collect();
+            words.iter().filter(|w| !w.is_empty()).flat_map(|w| memmem::find_iter(text.as_bytes(), w)).collect();
         at.sort_unstable();
         Hits(at)
     }
@@ -297,7 +334,7 @@ impl<'a> Walker<'a> {
         } else if [k.function_definition, k.actor_definition, k.service_definition, k.call_handler, k.cast_handler]
             .contains(&kind)
         {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.child_by_field_id(k.fields.name) {
                 self.frames.push((node.id(), text(self.src, name), node.end_byte()));
                 self.forget_names();
             }
@@ -327,7 +364,7 @@ impl<'a> Walker<'a> {
     }
 
     fn call(&mut self, node: Node<'a>) {
-        let Some(function) = node.child_by_field_name("function") else { return };
+        let Some(function) = node.child_by_field_id(self.k.fields.function) else { return };
         if qualified(self.src, self.k, function) == Some(("Process", "whereis")) {
             let arg = literal_argument(self.src, self.k, node);
             let spot = spot(&self.lines, node);
@@ -382,7 +419,8 @@ impl<'a> Walker<'a> {
     }
 
     fn let_binding(&mut self, node: Node<'a>) {
-        let (Some(pattern), Some(value)) = (node.child_by_field_name("pattern"), node.child_by_field_name("value"))
+        let f = &self.k.fields;
+        let (Some(pattern), Some(value)) = (node.child_by_field_id(f.pattern), node.child_by_field_id(f.value))
         else {
             return;
         };
@@ -398,18 +436,19 @@ impl<'a> Walker<'a> {
                 return;
             }
             let (from, to) = (node.end_byte(), self.frames.last().map_or(self.src.len(), |&(_, _, end)| end));
-            let more = self.src[from..to.max(from)].match_indices(name).map(|(i, _)| from + i);
+            let more = memmem::find_iter(&self.src.as_bytes()[from..to.max(from)], name).map(|i| from + i);
             self.name_hits.0.extend(more);
             self.name_hits.0.sort_unstable();
         }
     }
 
     fn comparison(&mut self, node: Node<'a>) {
-        let Some(op) = node.child_by_field_name("operator") else { return };
+        let Some(op) = node.child_by_field_id(self.k.fields.operator) else { return };
         if !matches!(text(self.src, op), "==" | "!=") {
             return;
         }
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let f = &self.k.fields;
+        let (Some(left), Some(right)) = (node.child_by_field_id(f.left), node.child_by_field_id(f.right)) else {
             return;
         };
         let is_pid = |n: Node| {
@@ -429,22 +468,22 @@ fn qualified<'a>(src: &'a str, k: &Kinds, callee: Node) -> Option<(&'a str, &'a 
     if callee.kind_id() != k.field_access {
         return None;
     }
-    let value = callee.child_by_field_name("value")?;
-    let field = callee.child_by_field_name("field")?;
+    let value = callee.child_by_field_id(k.fields.value)?;
+    let field = callee.child_by_field_id(k.fields.field)?;
     Some((text(src, value), text(src, field)))
 }
 
 fn is_whereis_call(src: &str, k: &Kinds, node: Node) -> bool {
     node.kind_id() == k.call
         && node
-            .child_by_field_name("function")
+            .child_by_field_id(k.fields.function)
             .and_then(|f| qualified(src, k, f))
             .is_some_and(|(m, f)| f == "whereis" && (m == "Process" || m == "Global"))
 }
 
 /// The call's single plain string argument, if that is what it has.
 fn literal_argument(src: &str, k: &Kinds, call: Node) -> Arg {
-    let Some(args) = call.child_by_field_name("arguments") else { return Arg::Other };
+    let Some(args) = call.child_by_field_id(k.fields.arguments) else { return Arg::Other };
     let mut cursor = args.walk();
     let mut named = args.named_children(&mut cursor).filter(|n| n.kind_id() != k.comment);
     let (Some(arg), None) = (named.next(), named.next()) else { return Arg::Other };
@@ -521,7 +560,7 @@ fn top_level<'a>(src: &'a str, root: Node<'a>, cx: &ScanContext, k: &Kinds) -> T
         if cx.is_helper_file
             && top.helper_region.is_none()
             && kind == k.function_definition
-            && node.child_by_field_name("name").is_some_and(|n| text(src, n) == cx.rule.helper_name)
+            && node.child_by_field_id(k.fields.name).is_some_and(|n| text(src, n) == cx.rule.helper_name)
         {
             let mut start = i;
             while start > 0 && children[start - 1].kind_id() == k.comment && own_line(&children[start - 1])
@@ -551,9 +590,9 @@ fn import(src: &str, cx: &ScanContext, k: &Kinds, node: Node) -> Import {
     let line_end = super::edit::line_end(src, node.end_byte());
     let mut helper_names = None;
     if node.kind_id() == k.from_import
-        && node.child_by_field_name("module").is_some_and(|m| text(src, m) == cx.helper_module)
+        && node.child_by_field_id(k.fields.module).is_some_and(|m| text(src, m) == cx.helper_module)
     {
-        if let Some(names) = node.child_by_field_name("names") {
+        if let Some(names) = node.child_by_field_id(k.fields.names) {
             let mut cursor = names.walk();
             let has = names.named_children(&mut cursor).any(|n| text(src, n) == cx.rule.helper_name);
             helper_names = Some((names.end_byte(), has));
