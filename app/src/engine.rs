@@ -8,7 +8,7 @@ use mesh_rewrite::diff::{Hunk, LineKind};
 use mesh_rewrite::highlight::{Highlighter, Span};
 use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
-use mesh_rewrite::rewrite::{assemble, rewrite_file, rewrite_parsed, FileRewrite, Outcome};
+use mesh_rewrite::rewrite::{assemble, rewrite_file, rewrite_into, FileRewrite, Outcome};
 use mesh_rewrite::verdict::{annotate, evaluate, Verdict, DEFAULT_SEEDS};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -168,7 +168,10 @@ impl Engine {
 
         let start = now();
         for path in dirty {
-            let rewritten = rewrite_parsed(&path, self.docs[&path].parsed(), rule);
+            // The rewritten text is reparsed from its last version (one edit per keystroke), which the
+            // diff's highlighting then finds parsed already.
+            let doc = self.rewritten_docs.entry(path.clone()).or_insert_with(|| Document::new(""));
+            let rewritten = rewrite_into(&path, self.docs[&path].parsed(), rule, doc);
             self.rewrites.insert(path, rewritten);
             self.work.rewrites += 1;
         }

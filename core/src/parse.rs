@@ -22,6 +22,7 @@ pub struct SyntaxError {
 }
 
 /// A parsed file: its text, its tree and its syntax errors (in source order).
+#[derive(Clone)]
 pub struct Parsed {
     source: String,
     tree: Tree,

@@ -360,3 +360,41 @@ fn files_that_never_spell_the_lookup_are_not_parsed() {
     assert_eq!(text(&out, "api/a.mpl"), unrelated);
     assert!(!out.changed());
 }
+
+/// The page rewrites a file being typed in with `rewrite_into`, reparsing the new text against
+/// the previous rewritten text; each step must give exactly what a rewrite from scratch gives:
+/// the text, the report and the checks (which read the new text's scan).
+#[test]
+fn rewriting_into_the_last_rewritten_document_equals_a_rewrite_from_scratch() {
+    use mesh_rewrite::parse::Document;
+    use mesh_rewrite::rewrite::{assemble, rewrite_into, rewrite_parsed};
+    let rule = Rule::default();
+    let path = "api/team.mpl";
+    let mut text = include_str!("../../public/examples/mesher/api/team.mpl").to_owned();
+    let lookup = "Process.whereis(\"mesher_registry\")";
+    let first = text.find(lookup).expect("the example looks the registry up");
+    let line_end = first + text[first..].find('\n').unwrap() + 1;
+    // Typing in a string, a half-typed token (a syntax error), its removal, a new lookup line,
+    // a lookup removed, and back to the original text.
+    let steps: Vec<Box<dyn Fn(&str) -> String>> = vec![
+        Box::new(|t| t.replacen("\"mesher_registry\")", "\"mesher_registry\") ", 1)),
+        Box::new(move |t| format!("{}x{}", &t[..first], &t[first..])),
+        Box::new(move |t| format!("{}{}", &t[..first], &t[first + 1..])),
+        Box::new(move |t| format!("{}  let again = {lookup}\n{}", &t[..line_end], &t[line_end..])),
+        Box::new(move |t| t.replacen(lookup, "registry_pid", 1)),
+        Box::new(|_| include_str!("../../public/examples/mesher/api/team.mpl").to_owned()),
+    ];
+    let mut doc = Document::new(&text);
+    let mut rewritten = Document::new("");
+    for (n, step) in steps.iter().enumerate() {
+        text = step(&text);
+        doc.set_text(&text);
+        let into = assemble(vec![rewrite_into(path, doc.parsed(), &rule, &mut rewritten)], &rule);
+        let fresh = assemble(vec![rewrite_parsed(path, doc.parsed(), &rule)], &rule);
+        assert_eq!(into.files, fresh.files, "step {n}: texts");
+        assert_eq!(into.report, fresh.report, "step {n}: report");
+        if !doc.parsed().has_errors() {
+            assert_eq!(rewritten.parsed().source(), self::text(&fresh, path), "step {n}: the document follows");
+        }
+    }
+}
