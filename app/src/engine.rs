@@ -4,7 +4,7 @@
 //! helper form × scenario × seed) is redone only when the helper it weighs can have changed.
 
 use crate::state::File;
-use mesh_rewrite::diff::{Hunk, LineKind};
+use mesh_rewrite::diff::Hunk;
 use mesh_rewrite::highlight::{Highlighter, Span};
 use mesh_rewrite::parse::{Document, Parsed, SyntaxError};
 use mesh_rewrite::rewrite::rule::{HelperForm, Rule};
@@ -100,7 +100,9 @@ pub struct Engine {
     highlighter: Option<Highlighter>,
     /// Highlight spans of each input file's text at a version of its document, shared by the
     /// editor and the diff.
-    input_spans: HashMap<String, (u64, String, Arc<Vec<Span>>)>,
+    input_spans: HashMap<String, SpansAt>,
+    /// The same for each rewritten text (`rewritten_docs`): the diff's added lines take theirs.
+    rewritten_spans: HashMap<String, SpansAt>,
     /// The last text of each file that parsed without syntax errors, and its rewrite under the
     /// current rule (made again from the text when the rule changed).
     last_good: HashMap<String, (String, Option<FileRewrite>)>,
@@ -118,25 +120,11 @@ impl Engine {
         Some((self.docs[path].parsed().source().to_owned(), spans))
     }
 
-    /// Highlight spans of an input file, computed once per text; after one edit (a keystroke),
-    /// carried over and painted again where the edit changed the tree only.
+    /// Highlight spans of an input file (see `spans_of`).
     fn input_spans(&mut self, path: &str) -> Option<Arc<Vec<Span>>> {
         let doc = self.docs.get(path)?;
-        let (parsed, version) = (doc.parsed(), doc.version());
-        let cached = self.input_spans.get(path);
-        if let Some((_, _, spans)) = cached.filter(|(_, text, _)| text == parsed.source()) {
-            return Some(spans.clone());
-        }
         let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
-        let spans = match (cached, doc.last_change()) {
-            (Some((at, text, old)), Some(change)) if at + 1 == version && text.len() == change.old_len => {
-                highlighter.respans(parsed, old, change)
-            }
-            _ => highlighter.spans(parsed, None),
-        };
-        let spans = Arc::new(spans);
-        self.input_spans.insert(path.to_owned(), (version, parsed.source().to_owned(), spans.clone()));
-        Some(spans)
+        Some(spans_of(highlighter, doc, self.input_spans.entry(path.to_owned()).or_default()))
     }
 
     pub fn run(&mut self, files: &[File], rule: &Rule) -> Analysis {
@@ -212,6 +200,7 @@ impl Engine {
         let changed: Vec<_> = outcome.iter().flat_map(|o| &o.files).filter(|f| f.changed()).collect();
         self.diffs.retain(|path, _| changed.iter().any(|f| &f.path == path));
         self.rewritten_docs.retain(|path, _| changed.iter().any(|f| &f.path == path));
+        self.rewritten_spans.retain(|path, _| changed.iter().any(|f| &f.path == path));
         for file in changed {
             let original = file.original.as_deref().unwrap_or_default();
             let fresh = self.diffs.get(&file.path).is_some_and(|d| d.original == original && d.text == file.text);
@@ -223,20 +212,13 @@ impl Engine {
                     None => Vec::new(),
                 };
                 let hunks = file.hunks();
-                // Only added lines take the rewritten text's spans (the rest are the original's),
-                // so only their bytes are highlighted.
+                // Added lines take the rewritten text's spans (the rest are the original's). That
+                // text changes as the input does (one edit a keystroke): its spans are carried over.
                 let doc = self.rewritten_docs.entry(file.path.clone()).or_insert_with(|| Document::new(""));
                 doc.set_text(&file.text);
                 let highlighter = self.highlighter.get_or_insert_with(Highlighter::new);
-                let starts = line_starts(&file.text);
-                let added: Vec<_> = hunks
-                    .iter()
-                    .flat_map(|h| &h.lines)
-                    .filter(|l| l.kind == LineKind::Added)
-                    .filter_map(|l| l.new_line.filter(|n| (1..=starts.len()).contains(n)))
-                    .map(|n| starts[n - 1]..starts.get(n).map_or(file.text.len(), |&next| next))
-                    .collect();
-                let new = per_line(&file.text, &highlighter.spans_in(doc.parsed(), &added));
+                let cached = self.rewritten_spans.entry(file.path.clone()).or_default();
+                let new = per_line(&file.text, &spans_of(highlighter, doc, cached));
                 let entry = DiffEntry {
                     original: original.to_owned(),
                     text: file.text.clone(),
@@ -283,6 +265,27 @@ impl Engine {
             Arc::new(Verdict { current: current.to_owned(), ..(*verdict).clone() })
         }
     }
+}
+
+/// Highlight spans of a document's text at a version, as `spans_of` last computed them.
+type SpansAt = Option<(u64, String, Arc<Vec<Span>>)>;
+
+/// Highlight spans of `doc`'s text, computed once per text; after one edit (a keystroke), carried
+/// over from `cached` and painted again where the edit changed the tree only.
+fn spans_of(highlighter: &Highlighter, doc: &Document, cached: &mut SpansAt) -> Arc<Vec<Span>> {
+    let (parsed, version) = (doc.parsed(), doc.version());
+    if let Some((_, _, spans)) = cached.as_ref().filter(|(_, text, _)| text == parsed.source()) {
+        return spans.clone();
+    }
+    let spans = match (cached.as_ref(), doc.last_change()) {
+        (Some((at, text, old)), Some(change)) if at + 1 == version && text.len() == change.old_len => {
+            highlighter.respans(parsed, old, change)
+        }
+        _ => highlighter.spans(parsed, None),
+    };
+    let spans = Arc::new(spans);
+    *cached = Some((version, parsed.source().to_owned(), spans.clone()));
+    spans
 }
 
 /// The rule minus the helper's text (form and custom text): per-file rewrites do not depend on it.
