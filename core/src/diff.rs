@@ -126,7 +126,7 @@ fn git_name(prefix: &str, path: &str) -> String {
 }
 
 /// The kind of one diff line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {
     Context,
@@ -136,7 +136,7 @@ pub enum LineKind {
 
 /// One line of a hunk: 1-based line numbers on each side, its text without the line ending,
 /// and the byte ranges within `text` that changed (inline emphasis; empty for context lines).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Line {
     pub kind: LineKind,
     pub old_line: Option<usize>,

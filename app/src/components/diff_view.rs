@@ -10,7 +10,9 @@ use leptos::html;
 use leptos::prelude::*;
 use mesh_rewrite::diff::{Hunk, Line, LineKind};
 use mesh_rewrite::highlight::Span;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 #[component]
 pub fn DiffView() -> impl IntoView {
@@ -94,22 +96,22 @@ pub fn DiffView() -> impl IntoView {
                 .into_any();
     };
 
-    // Each hunk's rows as last drawn: a keystroke changes one hunk of hundreds.
-    let drawn = StoredValue::new_local(Vec::<DrawnHunk>::new());
-    // The selected file, unified or side by side: one HTML string per row, keyed by that string,
-    // so an edit re-creates only the rows it changed and keeps every other row's DOM; and the
-    // widest line shown, in `ch` (see `sized` below).
+    // The rows as last drawn: a keystroke changes one row of hundreds (one hunk may hold them all).
+    let drawn = StoredValue::new_local(RowCache::default());
+    // The selected file, unified or side by side: one HTML string per row, keyed by a hash of what
+    // it was drawn from, so an edit re-creates only the rows it changed and keeps every other row's
+    // DOM; and the widest line shown, in `ch` (see `sized` below).
     let rows = Memo::new(move |_| {
         let mode = store.view.get();
         if mode == View::Project {
             return (Vec::new(), 0);
         }
         let Some(path) = store.selected.get() else {
-            return (vec![r#"<p class="muted" data-testid="diff-empty">No file selected.</p>"#.to_owned()], 0);
+            return (vec![plain(r#"<p class="muted" data-testid="diff-empty">No file selected.</p>"#.to_owned())], 0);
         };
         let analysis = store.analysis.get();
         let Some(hunks) = analysis.hunks.get(&path) else {
-            return (vec![r#"<p class="muted" data-testid="diff-empty">The rewrite leaves this file as it is.</p>"#.to_owned()], 0);
+            return (vec![plain(r#"<p class="muted" data-testid="diff-empty">The rewrite leaves this file as it is.</p>"#.to_owned())], 0);
         };
         let original = analysis
             .outcome
@@ -137,40 +139,32 @@ pub fn DiffView() -> impl IntoView {
             let mut note = String::from(r#"<p class="stale-note" data-testid="stale-note" role="status">"#);
             escape_into(&mut note, &stale_note(at));
             note.push_str("</p>");
-            out.push(note);
+            out.push(plain(note));
         }
         // (old, new) line numbers of the next unchanged line after the previous hunk.
         let mut next = (1usize, 1usize);
-        let mut previous = drawn.try_update_value(std::mem::take).unwrap_or_default();
-        let mut now_drawn = Vec::with_capacity(hunks.len());
+        let mut cache = drawn.try_update_value(std::mem::take).unwrap_or_default();
         for (i, h) in hunks.iter().enumerate() {
             let first_old = if h.old_len == 0 { h.old_start + 1 } else { h.old_start };
-            gap_rows(&mut out, i, next, first_old, &old_lines, &spans, mode, &opened);
+            gap_rows(&mut out, &mut cache, i, next, first_old, &old_lines, &spans, mode, &opened);
             let inside = |line: usize| line >= h.old_start && line < h.old_start + h.old_len;
             if let Some(row) = hunk_choices(replacements.iter().filter(|(line, _, _)| inside(*line))) {
-                out.push(row);
+                out.push(plain(row));
             }
-            let line_spans: Vec<Vec<Span>> = h.lines.iter().map(|l| spans.of(l).to_vec()).collect();
-            let kept = previous.get_mut(i).filter(|d| d.mode == mode && d.hunk == *h && d.spans == line_spans);
-            let rows = kept.map(|d| std::mem::take(&mut d.rows)).unwrap_or_else(|| {
-                let mut rows = Vec::new();
-                match mode {
-                    View::Split => split_rows(&mut rows, h, &spans),
-                    _ => rows.extend(h.lines.iter().map(|l| unified_html(l, spans.of(l)))),
-                }
-                rows
-            });
-            out.extend(rows.iter().cloned());
-            now_drawn.push(DrawnHunk { mode, hunk: h.clone(), spans: line_spans, rows });
+            match mode {
+                View::Split => split_rows(&mut out, &mut cache, h, &spans),
+                _ => out.extend(h.lines.iter().map(|l| unified_cached(&mut cache, l, &spans))),
+            }
             next = (first_old + h.old_len, (if h.new_len == 0 { h.new_start + 1 } else { h.new_start }) + h.new_len);
         }
-        gap_rows(&mut out, hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, &opened);
-        drawn.set_value(now_drawn);
-        // Keys must be unique: a repeated row (never expected) gets a marker comment.
+        gap_rows(&mut out, &mut cache, hunks.len(), next, old_lines.len() + 1, &old_lines, &spans, mode, &opened);
+        cache.done();
+        drawn.set_value(cache);
+        // Keys must be unique: a repeated row (never expected) gets a key from its place.
         let mut seen = HashSet::new();
         for (i, row) in out.iter_mut().enumerate() {
-            if !seen.insert(row.clone()) {
-                row.push_str(&format!("<!--{i}-->"));
+            if !seen.insert(row.0) {
+                row.0 = hash_of(&(row.0, i));
             }
         }
         // Opened gaps show original lines: then the original's widest counts (a little wide at worst).
@@ -232,8 +226,8 @@ pub fn DiffView() -> impl IntoView {
             <div class="diff" class:wrap=wrap node_ref=container data-testid="diff" data-mode=move || store.view.get().as_str()>
                 <div class="diff-body" class:sized=sized style:--diff-ch=widest on:click=on_click>
                     {project_body}
-                    <For each=move || rows.with(|r| r.0.clone()) key=|row| row.clone() let:row>
-                        <div class="diff-row" inner_html=row></div>
+                    <For each=move || rows.with(|r| r.0.clone()) key=|row| row.0 let:row>
+                        <div class="diff-row" inner_html=row.1.to_string()></div>
                     </For>
                 </div>
             </div>
@@ -241,13 +235,46 @@ pub fn DiffView() -> impl IntoView {
     }
 }
 
-/// A hunk's rows as drawn, with what they were drawn from: an equal hunk with equal highlighting
-/// in the same mode is not drawn again.
-struct DrawnHunk {
-    mode: View,
-    hunk: Hunk,
-    spans: Vec<Vec<Span>>,
-    rows: Vec<String>,
+/// One row of the diff: a key for `<For>` (a hash of what the row was drawn from, so comparing
+/// rows costs a u64, not their HTML) and its HTML.
+type Row = (u64, Arc<str>);
+
+fn hash_of(what: &impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    what.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A row that is not worth caching (a note, a collapsed gap, a hunk's boxes), keyed by its HTML.
+fn plain(html: String) -> Row {
+    (hash_of(&html), Arc::from(html))
+}
+
+/// The rows of the last drawing by what they were drawn from: a row drawn from the same line(s)
+/// with the same highlighting keeps its HTML (and so, keyed alike, its DOM).
+#[derive(Default)]
+struct RowCache {
+    last: HashMap<u64, Arc<str>>,
+    now: HashMap<u64, Arc<str>>,
+}
+
+impl RowCache {
+    fn row(&mut self, from: impl Hash, draw: impl FnOnce() -> String) -> Row {
+        let key = hash_of(&from);
+        let html = self.last.remove(&key).or_else(|| self.now.get(&key).cloned()).unwrap_or_else(|| Arc::from(draw()));
+        self.now.insert(key, html.clone());
+        (key, html)
+    }
+
+    /// Ends a drawing: rows not drawn in it are forgotten.
+    fn done(&mut self) {
+        self.last = std::mem::take(&mut self.now);
+    }
+}
+
+fn unified_cached(cache: &mut RowCache, line: &Line, spans: &LineSpans) -> Row {
+    let spans = spans.of(line);
+    cache.row((View::Unified.as_str(), line, spans), || unified_html(line, spans))
 }
 
 /// A hunk's row of boxes, one per replacement in it (None when it holds none, like an import's).
@@ -287,7 +314,8 @@ fn reveal(container: NodeRef<html::Div>, store: crate::state::Store, focus: &cra
 /// The unchanged lines `from.0 .. to_old` (old numbering): one collapsed row, or each line.
 #[allow(clippy::too_many_arguments)]
 fn gap_rows(
-    out: &mut Vec<String>,
+    out: &mut Vec<Row>,
+    cache: &mut RowCache,
     index: usize,
     from: (usize, usize),
     to_old: usize,
@@ -302,9 +330,9 @@ fn gap_rows(
     }
     if !opened.contains(&index) {
         let label = if n == 1 { "⋯ 1 unchanged line".to_owned() } else { format!("⋯ {n} unchanged lines") };
-        out.push(format!(
+        out.push(plain(format!(
             r#"<div class="diff-gap" data-testid="diff-gap" data-gap="{index}" title="Show these lines">{label}</div>"#
-        ));
+        )));
         return;
     }
     for k in 0..n {
@@ -317,8 +345,8 @@ fn gap_rows(
             no_newline: false,
         };
         out.push(match mode {
-            View::Split => split_html(Some(&line), Some(&line), spans),
-            _ => unified_html(&line, spans.of(&line)),
+            View::Split => split_row(cache, Some(&line), Some(&line), spans),
+            _ => unified_cached(cache, &line, spans),
         });
     }
 }
@@ -340,12 +368,12 @@ fn unified_html(line: &Line, spans: &[Span]) -> String {
 }
 
 /// Pairs each run of removed lines with the added lines after it, side by side.
-fn split_rows(out: &mut Vec<String>, h: &Hunk, spans: &LineSpans) {
+fn split_rows(out: &mut Vec<Row>, cache: &mut RowCache, h: &Hunk, spans: &LineSpans) {
     let lines = &h.lines;
     let mut i = 0;
     while i < lines.len() {
         if lines[i].kind == LineKind::Context {
-            out.push(split_html(Some(&lines[i]), Some(&lines[i]), spans));
+            out.push(split_row(cache, Some(&lines[i]), Some(&lines[i]), spans));
             i += 1;
             continue;
         }
@@ -353,10 +381,16 @@ fn split_rows(out: &mut Vec<String>, h: &Hunk, spans: &LineSpans) {
         let add_end = del_end + lines[del_end..].iter().take_while(|l| l.kind == LineKind::Added).count();
         let (dels, adds) = (&lines[i..del_end], &lines[del_end..add_end]);
         for k in 0..dels.len().max(adds.len()) {
-            out.push(split_html(dels.get(k), adds.get(k), spans));
+            out.push(split_row(cache, dels.get(k), adds.get(k), spans));
         }
         i = add_end.max(i + 1);
     }
+}
+
+fn split_row(cache: &mut RowCache, left: Option<&Line>, right: Option<&Line>, spans: &LineSpans) -> Row {
+    let of = |line: Option<&Line>| line.map(|l| spans.of(l));
+    let from = (View::Split.as_str(), left, right, of(left), of(right));
+    cache.row(from, || split_html(left, right, spans))
 }
 
 fn split_html(left: Option<&Line>, right: Option<&Line>, spans: &LineSpans) -> String {

@@ -21,7 +21,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 /// A run of bytes with one highlight class, e.g. `function.call`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
     pub range: Range<usize>,
     pub class: &'static str,
