@@ -74,7 +74,7 @@ fn had_rewritable_lookups(f: &FileRewrite) -> bool {
 
 fn helper_called(files: &[FileRewrite], rule: &Rule) -> Check {
     let had: Vec<_> = files.iter().filter(|f| had_rewritable_lookups(f)).collect();
-    let missing: Vec<_> = had.iter().filter(|f| f.after().helper_calls.is_empty()).map(|f| f.file.path.as_str()).collect();
+    let missing: Vec<_> = had.iter().filter(|f| f.after().helper_call.is_none()).map(|f| f.file.path.as_str()).collect();
     let problems = if missing.is_empty() {
         Vec::new()
     } else {
@@ -102,7 +102,7 @@ fn stay_local_unchanged(files: &[FileRewrite], rule: &Rule) -> Check {
 fn helper_imported(files: &[FileRewrite], rule: &Rule) -> Check {
     let callers: Vec<_> = files
         .iter()
-        .filter(|f| f.file.path != rule.helper_file && !f.after().helper_calls.is_empty())
+        .filter(|f| f.file.path != rule.helper_file && f.after().helper_call.is_some())
         .collect();
     let missing: Vec<_> = callers.iter().filter(|f| !f.after().imports_helper()).map(|f| f.file.path.as_str()).collect();
     let module = rule.helper_module();
@@ -162,7 +162,7 @@ fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
 
 fn helper_defined(files: &[FileRewrite], rule: &Rule) -> Check {
     let name = "helper defined";
-    let called = files.iter().any(|f| !f.report.replacements.is_empty() || !f.after().helper_calls.is_empty());
+    let called = files.iter().any(|f| !f.report.replacements.is_empty() || f.after().helper_call.is_some());
     if !called {
         return check(name, Vec::new(), format!("nothing calls {}, so no helper is needed", rule.helper_name));
     }

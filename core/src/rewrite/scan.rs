@@ -104,7 +104,9 @@ pub(crate) struct Scan {
     pub mentions: Vec<Mention>,
     /// Comments outside the helper that talk about `Process.whereis` or the registry lookup.
     pub lookup_comments: Vec<Spot>,
-    pub helper_calls: Vec<Spot>,
+    /// The first call of the helper, if any: the checks ask whether a file calls it. Once found,
+    /// the walk stops visiting the helper's name (a rewritten file holds one call per replacement).
+    pub helper_call: Option<Spot>,
     pub pid_compares: Vec<PidCompare>,
     pub top: Top,
 }
@@ -128,13 +130,11 @@ impl Scan {
             l.function = None;
         }
         self.mentions = Vec::new();
-        self.helper_calls.truncate(1);
         let helper_import = self.top.imports.iter().find(|i| matches!(i.helper_names, Some((_, true)))).cloned();
         self.top.imports = helper_import.into_iter().collect();
         self.top.item_anchor = None;
         self.lookups.shrink_to_fit();
         self.lookup_comments.shrink_to_fit();
-        self.helper_calls.shrink_to_fit();
         self.pid_compares.shrink_to_fit();
     }
 
@@ -238,7 +238,8 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     let k = kinds();
     let lines = LineIndex::new(src);
     let top = top_level(src, root, cx, k);
-    let hits = Hits::new(src, &["whereis", cx.rule.helper_name.as_str()]);
+    let hits = Hits::new(src, &["whereis"]);
+    let helper_hits = Hits::new(src, &[cx.rule.helper_name.as_str()]);
     let mut walker = Walker {
         src,
         lines,
@@ -250,7 +251,7 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
         name_hits: Hits(Vec::new()),
         walk_all: false,
     };
-    if hits.is_empty() {
+    if hits.is_empty() && helper_hits.is_empty() {
         return walker.scan;
     }
     let mut cursor = root.walk();
@@ -259,7 +260,10 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
         let range = (node.start_byte(), node.end_byte());
         // Once a name holds a lookup's result, a comparison with it holds the name: the name's
         // places in the rest of the definition are hits too (`name_hits`).
-        let relevant = hits.within(range) || walker.walk_all || walker.name_hits.within(range);
+        let relevant = hits.within(range)
+            || (walker.scan.helper_call.is_none() && helper_hits.within(range))
+            || walker.walk_all
+            || walker.name_hits.within(range);
         if relevant && walker.enter(node) && cursor.goto_first_child() {
             continue;
         }
@@ -372,7 +376,7 @@ impl<'a> Walker<'a> {
             let in_helper = self.in_helper(spot.start);
             self.scan.lookups.push(Lookup { spot, arg, function, in_helper });
         } else if function.kind_id() == self.k.identifier && text(self.src, function) == self.cx.rule.helper_name {
-            self.scan.helper_calls.push(spot(&self.lines, node));
+            self.scan.helper_call.get_or_insert_with(|| spot(&self.lines, node));
         }
     }
 
