@@ -1,7 +1,7 @@
 //! tree-sitter's C code allocates through mimalloc (`ts_set_allocator`); Rust keeps the system
 //! allocator. A parse is mostly small allocations of subtrees and stack nodes, freed when its tree
 //! goes, which mimalloc serves from per-thread pages. Measured on the 10,000-file tree (`cargo
-//! xtask bench peer`): `rewrite --check` 10.3 → 8.7 s of CPU at the same peak RSS (31 MiB). With
+//! xtask bench peer`): `rewrite --check` 10.3 → 9.0 s of CPU at the same peak RSS (31 MiB). With
 //! mimalloc for Rust's allocations too, the summaries kept per file held 39–43 MiB (30 with an
 //! immediate purge, which cost a second of system time writing the patch). The CLI only.
 

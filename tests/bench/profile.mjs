@@ -4,7 +4,10 @@
 // sampling profile. Function names need a build that keeps them:
 //   XTASK_WASM_NAMES=1 cargo xtask test page && node tests/bench/profile.mjs [--keys N] [--tree NAME]
 // `--tree NAME` prints the call tree under the functions whose name contains NAME instead of the
-// flat list. A developer's tool, not a test and not part of `cargo xtask bench page`.
+// flat list. `--timeline` prints instead, for each key, the main thread's tasks from its keydown on
+// (event, timer, layout with its dirty objects, paint), then what the last key invalidated: which
+// task and which layout sit between a key and its painted diff. A developer's tool, not a test and
+// not part of `cargo xtask bench page`.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { bigFile, launchBrowser, startServer } from '../harness.mjs';
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const keys = Number(arg('--keys')) || 10;
 const treeOf = arg('--tree');
+const timeline = process.argv.includes('--timeline');
 const bound = { timeout: 60_000 };
 
 async function openBigFile(page) {
@@ -49,6 +53,35 @@ function traceSummary(path) {
   const ms = (x) => `${x.toFixed(0)} ms`;
   console.log(`main thread per key: wall ${ms(sum('RunTask', 'dur'))}, cpu ${ms(sum('RunTask'))}; ` +
     `layout ${ms(sum('Layout'))}, style ${ms(sum('UpdateLayoutTree'))}, paint ${ms(sum('Paint'))}, script ${ms(sum('FunctionCall'))}`);
+}
+
+/// Per key, the main thread's tasks and their notable parts from keydown on; then the layout and
+/// style invalidations of the last key's re-render (what the frame after the engine lays out).
+function printTimeline(path) {
+  const events = JSON.parse(readFileSync(path, 'utf8')).traceEvents;
+  const byThread = new Map();
+  for (const e of events) if (e.name === 'RunTask' && e.dur) byThread.set(e.tid, (byThread.get(e.tid) ?? 0) + e.dur);
+  const main = [...byThread].sort((a, b) => b[1] - a[1])[0][0];
+  const shown = new Set(['RunTask', 'EventDispatch', 'TimerFire', 'FunctionCall', 'Layout', 'UpdateLayoutTree', 'PrePaint', 'Paint', 'Commit']);
+  const mine = events.filter((e) => e.tid === main && e.ph === 'X' && shown.has(e.name) && e.dur > 300).sort((a, b) => a.ts - b.ts);
+  const keydowns = events.filter((e) => e.tid === main && e.name === 'EventDispatch' && e.args?.data?.type === 'keydown').map((e) => e.ts);
+  keydowns.forEach((kd, i) => {
+    console.log(`--- key ${i + 1}: ms from keydown, +duration`);
+    const next = keydowns[i + 1] ?? Infinity;
+    for (const e of mine.filter((e) => e.ts >= kd - 500 && e.ts < Math.min(next - 500, kd + 150_000))) {
+      const d = e.args?.data ?? {};
+      const dirty = e.name === 'Layout' ? ` dirty ${e.args?.beginData?.dirtyObjects} of ${e.args?.beginData?.totalObjects}` : '';
+      console.log(`${((e.ts - kd) / 1000).toFixed(1).padStart(7)} +${(e.dur / 1000).toFixed(1).padStart(5)} ${e.name} ${d.type ?? ''}${dirty}`);
+    }
+  });
+  const last = keydowns[keydowns.length - 1];
+  const counts = new Map();
+  for (const e of events.filter((e) => e.tid === main && e.ts > last && /InvalidationTracking$/.test(e.name))) {
+    const k = `${e.name} ${e.args?.data?.nodeName ?? ''} (${e.args?.data?.reason ?? ''})`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  console.log('--- invalidated by the last key');
+  for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(n).padStart(5)} ${k}`);
 }
 
 /// Inclusive time per function (each counted once per sample), or the call tree under `treeOf`.
@@ -96,9 +129,16 @@ try {
   await page.goto(server.url);
   await openBigFile(page);
   const trace = join(scratch, 'trace.json');
-  await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
+  if (timeline) categories.push('disabled-by-default-devtools.timeline.invalidationTracking');
+  await browser.startTracing(page, { path: trace, categories });
   await typeKeys(page);
   await browser.stopTracing();
+  if (timeline) {
+    printTimeline(trace);
+    await context.close();
+    process.exit(0);
+  }
   traceSummary(trace);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
