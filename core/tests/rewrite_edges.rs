@@ -376,7 +376,8 @@ fn rewriting_into_the_last_rewritten_document_equals_a_rewrite_from_scratch() {
     let line_end = first + text[first..].find('\n').unwrap() + 1;
     // Typing in a string, a half-typed token (a syntax error), its removal, a new lookup line,
     // a lookup removed, and back to the original text.
-    let steps: Vec<Box<dyn Fn(&str) -> String>> = vec![
+    type Step = Box<dyn Fn(&str) -> String>;
+    let steps: Vec<Step> = vec![
         Box::new(|t| t.replacen("\"mesher_registry\")", "\"mesher_registry\") ", 1)),
         Box::new(move |t| format!("{}x{}", &t[..first], &t[first..])),
         Box::new(move |t| format!("{}{}", &t[..first], &t[first + 1..])),

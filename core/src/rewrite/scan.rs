@@ -238,8 +238,8 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     let k = kinds();
     let lines = LineIndex::new(src);
     let top = top_level(src, root, cx, k);
-    let hits = Hits::new(src, &["whereis"]);
-    let helper_hits = Hits::new(src, &[cx.rule.helper_name.as_str()]);
+    let hits = Hits::new(src, "whereis");
+    let helper_hits = Hits::new(src, &cx.rule.helper_name);
     let mut walker = Walker {
         src,
         lines,
@@ -279,17 +279,18 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     }
 }
 
-/// Sorted start offsets of words in the source, to tell in O(log n) whether a node's text holds one.
+/// Sorted start offsets of a word in the source, to tell in O(log n) whether a node's text holds one.
 /// Every fact the walk collects involves `whereis`, the helper's name, or a name bound to a
 /// `whereis` result (the Pid-vs-Int comparison), so nodes without these are skipped.
 struct Hits(Vec<usize>);
 
 impl Hits {
-    fn new(text: &str, words: &[&str]) -> Hits {
-        let mut at: Vec<usize> =
-            words.iter().filter(|w| !w.is_empty()).flat_map(|w| memmem::find_iter(text.as_bytes(), w)).collect();
-        at.sort_unstable();
-        Hits(at)
+    /// Found left to right, so already sorted; an empty word is found nowhere.
+    fn new(text: &str, word: &str) -> Hits {
+        if word.is_empty() {
+            return Hits(Vec::new());
+        }
+        Hits(memmem::find_iter(text.as_bytes(), word).collect())
     }
 
     fn is_empty(&self) -> bool {
