@@ -221,6 +221,9 @@ test('reading diffs: wrap (default side by side) shows whole lines; unwrapped, n
     return { overflow: el.scrollWidth - el.clientWidth, markInside: mark.right <= cell.right + 0.5 && mark.width > 0 };
   });
   assert.deepEqual(fits, { overflow: 0, markInside: true });
+  // Both halves are in view: wrapping, the diff never scrolls sideways.
+  const sideways = await page.getByTestId('diff').evaluate((diff) => diff.scrollWidth - diff.clientWidth);
+  assert.equal(sideways, 0);
   await screenshot(page, 'hands-4-split-wrap');
 
   await wrapButton.click();

@@ -174,8 +174,9 @@ pub fn DiffView() -> impl IntoView {
     });
     // Not wrapping, the rows are as wide as the widest line: from its length in `ch` (the font is
     // monospace), not from laying out every row to find it (`width: max-content`), which a keystroke
-    // would redo over the whole file.
-    let sized = move || store.view.get() != View::Project;
+    // would redo over the whole file. Wrapping, they take the pane's width (sized, side by side made
+    // each half as wide as the widest line and pushed the right half out of view).
+    let sized = move || store.view.get() != View::Project && !wrap();
     // Rows in boxes of `CHUNK_ROWS`, each laid out and painted only near the view (CSS
     // `content-visibility`): a changed row costs its box's layout, not the 1,260 rows' around it
     // (7–13 ms a keystroke in the 1,050-line file, 0.1–0.2 ms in boxes).
