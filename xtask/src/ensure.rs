@@ -11,7 +11,7 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Binaries from Debian packages: (binary, package, why).
 const APT: &[(&str, &str, &str)] = &[
-    ("clang", "clang", "compiles the grammar's C code for wasm32"),
+    ("clang", "clang", "compiles the grammar's C code: for wasm32, and natively (a faster lexer than gcc's)"),
     ("llvm-ar", "llvm", "archives the wasm32 C objects (used by the cc crate)"),
     ("wasm-objdump", "wabt", "checks the shipped wasm has no `env` imports"),
     ("chromium", "chromium", "headless browser for wasm and end-to-end tests"),
@@ -73,8 +73,9 @@ fn cargo_install(bin: &str, krate: &str, version: &str, options: &[&str], why: &
 /// The tree-sitter CLI, only for `cargo xtask bench peer`: the tests need none (the grammar crate's
 /// tests run the corpus, xtask/grammar-gen generates the parser).
 pub fn tree_sitter() -> Result {
+    // The CLI measured is built as `cargo xtask test` builds it: its grammar by clang.
     apt(&["clang"])?;
-    let why = "the parse peer of `cargo xtask bench peer` (it compiles the grammar with clang)";
+    let why = "the parse peer of `cargo xtask bench peer`";
     cargo_install("tree-sitter", "tree-sitter-cli", TREE_SITTER, &["--locked"], why)
         .map_or(Ok(()), |mut install| status(&mut install))
 }

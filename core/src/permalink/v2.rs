@@ -222,8 +222,8 @@ fn edits(files: &[(String, String)], base: Baseline) -> Option<Vec<EditV2>> {
 /// A line diff, or the whole new text when that is no longer.
 fn shorter_edit(index: u32, old: &str, new: &str) -> EditV2 {
     // Lines as `patch_lines` reads them back: ended by '\n' only.
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let old_lines = crate::diff::git_lines(old);
+    let new_lines = crate::diff::git_lines(new);
     let mut ops: Vec<OpV2> = Vec::new();
     for op in crate::diff::diff_tokens(&old_lines, &new_lines) {
         let (tag, o, n) = op.as_tag_tuple();
