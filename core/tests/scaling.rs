@@ -92,6 +92,21 @@ fn mentions_in_comments_and_strings_are_linear() {
 }
 
 #[test]
+fn sparse_hits_among_many_siblings_are_linear() {
+    // The walk steps over siblings without a hit and, past a budget, jumps to the next hit from
+    // the parent: flat lists (comments) and repeat trees (statements, items) alike stay linear.
+    let make = |n: usize| {
+        let body = "  # a note\n  let x = 1\n  let y = x\n  # Process.whereis(\"mesher_registry\")\n".repeat(n / 4);
+        let items = "fn a() do\n  1\nend\nfn b() do\n  Process.whereis(\"mesher_registry\")\nend\n".repeat(n / 4);
+        format!("fn f() do\n{body}  0\nend\n{items}")
+    };
+    assert_linear("sparse hits", 800, make, |text, n| {
+        let report = rewrite_one(text);
+        assert_eq!((report.replacements.len(), report.skipped.len()), (n / 4, n / 4));
+    });
+}
+
+#[test]
 fn many_lookups_in_one_function_are_linear() {
     let make = |n: usize| {
         format!("fn f() do\n{}end\n", "  let r = Process.whereis(\"mesher_registry\")\n".repeat(n))

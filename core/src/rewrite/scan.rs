@@ -8,7 +8,7 @@ use crate::parse::Parsed;
 use memchr::memmem;
 use std::collections::HashSet;
 use std::sync::OnceLock;
-use tree_sitter::{Node, Point};
+use tree_sitter::{Node, Point, TreeCursor};
 
 /// What a file is to the rule.
 pub(crate) struct ScanContext<'a> {
@@ -254,29 +254,87 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
     if hits.is_empty() && helper_hits.is_empty() {
         return walker.scan;
     }
+    // The first place at or after `from` that makes a node worth entering (`None`: no more).
+    // Once a name holds a lookup's result, a comparison with it holds the name: the name's places
+    // in the rest of the definition are hits too (`name_hits`).
+    let next_hit = |walker: &Walker, from: usize| {
+        if walker.walk_all {
+            return Some(from);
+        }
+        let helper = if walker.scan.helper_call.is_none() { helper_hits.next(from) } else { None };
+        [hits.next(from), helper, walker.name_hits.next(from)].into_iter().flatten().min()
+    };
     let mut cursor = root.walk();
+    // The cursor's child index at each depth below the root (`next_sibling`'s budget).
+    let mut index: Vec<usize> = Vec::new();
     loop {
         let node = cursor.node();
-        let range = (node.start_byte(), node.end_byte());
-        // Once a name holds a lookup's result, a comparison with it holds the name: the name's
-        // places in the rest of the definition are hits too (`name_hits`).
-        let relevant = hits.within(range)
-            || (walker.scan.helper_call.is_none() && helper_hits.within(range))
-            || walker.walk_all
-            || walker.name_hits.within(range);
-        if relevant && walker.enter(node) && cursor.goto_first_child() {
-            continue;
+        let relevant = next_hit(&walker, node.start_byte()).filter(|&h| h < node.end_byte());
+        // Into the first child that holds or follows the hit: the children before it hold none.
+        if let Some(h) = relevant {
+            if walker.enter(node) {
+                if let Some(i) = cursor.goto_first_child_for_byte(h) {
+                    index.push(i);
+                    continue;
+                }
+            }
         }
         loop {
             walker.leave(cursor.node());
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return walker.scan;
+            let step = match next_hit(&walker, cursor.node().end_byte()) {
+                Some(h) => next_sibling(&mut cursor, &mut index, h),
+                None => Step::Up,
+            };
+            match step {
+                Step::Sibling => break,
+                Step::Up if cursor.goto_parent() => {
+                    index.pop();
+                }
+                Step::Up => return walker.scan,
+                // The loop now leaves the parent.
+                Step::AtParent => {
+                    index.pop();
+                }
             }
         }
     }
+}
+
+enum Step {
+    /// On the next sibling worth a look.
+    Sibling,
+    /// No sibling is: the cursor is where it was, to go up from.
+    Up,
+    /// No sibling is, found from the parent, where the cursor now is.
+    AtParent,
+}
+
+/// Moves `cursor` to the first following sibling that ends after `hit`: the siblings before it hold
+/// no hit. It steps sibling by sibling, but after as many steps as the node's index it jumps from
+/// the parent (`goto_first_child_for_byte`). A step through a long list (statements, items: a tree
+/// of hidden repeat nodes) can cost hundreds of instructions and the jump only its depth; in a flat
+/// list the jump costs up to the target's index, which the steps already taken bound: linear.
+fn next_sibling(cursor: &mut TreeCursor, index: &mut [usize], hit: usize) -> Step {
+    let Some(i) = index.last_mut() else { return Step::Up };
+    let mut budget = (*i).max(1);
+    while cursor.goto_next_sibling() {
+        *i += 1;
+        if cursor.node().end_byte() > hit {
+            return Step::Sibling;
+        }
+        budget -= 1;
+        if budget == 0 {
+            cursor.goto_parent();
+            if hit < cursor.node().end_byte() {
+                if let Some(j) = cursor.goto_first_child_for_byte(hit) {
+                    *i = j;
+                    return Step::Sibling;
+                }
+            }
+            return Step::AtParent;
+        }
+    }
+    Step::Up
 }
 
 /// Sorted start offsets of a word in the source, to tell in O(log n) whether a node's text holds one.
@@ -297,9 +355,9 @@ impl Hits {
         self.0.is_empty()
     }
 
-    fn within(&self, (start, end): (usize, usize)) -> bool {
-        let i = self.0.partition_point(|&h| h < start);
-        self.0.get(i).is_some_and(|&h| h < end)
+    /// The first hit at or after `from`.
+    fn next(&self, from: usize) -> Option<usize> {
+        self.0.get(self.0.partition_point(|&h| h < from)).copied()
     }
 }
 
