@@ -411,28 +411,8 @@ fn read_streaming(walked: Walked, rule: &Rule, sink: &mut Sink) -> Result<Read, 
     let mut helper = Pending::new(rule, &not_read, helper_found);
     let mut found = Vec::with_capacity(files.len());
     let mut next = 0;
-    let mut files = files.into_iter();
-    loop {
-        let chunk: Vec<_> = files.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        let done = chunk
-            .into_par_iter()
-            .map(|(rel, disk, real)| {
-                let mut f = read_one(rel, disk, real, rule)?;
-                let mut patch = String::new();
-                if f.rel != rule.helper_file {
-                    if let Some(r) = f.rewrite.take() {
-                        if patching && f.changed {
-                            patch = diff::patch(&f.rel, r.file().original.as_deref(), &r.file().text);
-                        }
-                        f.rewrite = Some(r.into_summary());
-                    }
-                }
-                Ok((f, patch))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+    // In path order: the patch, the helper's place in it, the files as found.
+    let mut take = |done: Vec<(Found, String)>| {
         for (f, patch) in done {
             if next == helper_at {
                 helper.reach(f.rewrite.as_ref().filter(|_| helper_found), sink);
@@ -446,6 +426,43 @@ fn read_streaming(walked: Walked, rule: &Rule, sink: &mut Sink) -> Result<Read, 
             }
             found.push(f);
         }
+    };
+    let mut files = files.into_iter();
+    let mut taken: Option<Vec<(Found, String)>> = None;
+    loop {
+        let chunk: Vec<_> = files.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let read = || {
+            chunk
+                .into_par_iter()
+                .map(|(rel, disk, real)| {
+                    let mut f = read_one(rel, disk, real, rule)?;
+                    let mut patch = String::new();
+                    if f.rel != rule.helper_file {
+                        if let Some(r) = f.rewrite.take() {
+                            if patching && f.changed {
+                                patch = diff::patch(&f.rel, r.file().original.as_deref(), &r.file().text);
+                            }
+                            f.rewrite = Some(r.into_summary());
+                        }
+                    }
+                    Ok((f, patch))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        };
+        // The chunk before is taken (its patch printed) while this one is read: the threads
+        // reading never wait for the printing.
+        let (done, ()) = rayon::join(read, || {
+            if let Some(before) = taken.take() {
+                take(before);
+            }
+        });
+        taken = Some(done?);
+    }
+    if let Some(last) = taken {
+        take(last);
     }
     if next == helper_at {
         helper.reach(None, sink);
