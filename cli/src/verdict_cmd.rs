@@ -25,8 +25,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let verdict = load_rule(args.config.as_deref()).and_then(|rule| {
-        let (_, found) = read_project(&args.project_dir, &rule)?;
-        let files: Vec<_> = found.into_iter().filter_map(|f| f.rewrite).collect();
+        let (_, files) = read_project(&args.project_dir, &rule)?;
         Ok(evaluate(&files, &rule, args.seeds))
     });
     let verdict = match verdict {
