@@ -39,7 +39,8 @@ fn main() {
 /// on `cargo xtask bench peer`'s 10,000 files takes 4% less time (gcc for the tree-sitter runtime,
 /// where clang was slower). So: clang when it is installed and the build did not name a compiler.
 fn prefers_clang(target: &str) -> bool {
-    let chosen = ["CC".to_owned(), format!("CC_{target}"), format!("CC_{}", target.replace('-', "_")), "TARGET_CC".to_owned()];
+    let underscored = target.replace('-', "_");
+    let chosen = ["CC".to_owned(), format!("CC_{target}"), format!("CC_{underscored}"), "TARGET_CC".to_owned()];
     for var in &chosen {
         println!("cargo:rerun-if-env-changed={var}");
     }

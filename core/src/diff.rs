@@ -65,8 +65,8 @@ fn between(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     out
 }
 
-/// `text`'s lines, each with its `\n` (`split_inclusive('\n')`, found by memchr: the patch of a
-/// large project spent more time splitting lines char by char than in the diff).
+/// `text`'s lines, each with its `\n`: `split_inclusive('\n')`, found by memchr (which searched
+/// char by char: 16M of the patch's 73M instructions on 324 files, about what the diff took).
 pub(crate) fn git_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
     let mut start = 0;
@@ -95,8 +95,8 @@ fn patch_lines(out: &mut String, sign: char, lines: &[&str]) {
 /// instantiates it once for the patch, the page's hunks, their inline marks and links, where one
 /// instantiation per token type cost the page ~200 KB of wasm.
 pub(crate) fn diff_tokens<'a>(old: &[&'a str], new: &[&'a str]) -> Vec<DiffOp> {
-    // foldhash: seeded per process like std's SipHash, so crafted lines cannot make it quadratic,
-    // at a third of its cost on a line.
+    // foldhash: seeded per process like std's SipHash, so crafted lines cannot make it quadratic;
+    // this function took 44.8M instructions with SipHash, 26.3M with it (324 files' patches).
     let mut ids: HashMap<&'a str, u32, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(old.len() + new.len(), Default::default());
     let mut intern = |token: &'a str| -> u32 {
