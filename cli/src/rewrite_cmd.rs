@@ -156,7 +156,9 @@ fn run_inner(args: &Args) -> Result<u8, String> {
     let printing_patch = !args.write && args.out.is_none() && !args.check && !html;
     let mut sink = match (printing_patch, args.format) {
         (false, _) | (_, ReportFormat::Html) => Sink::Off,
-        (true, ReportFormat::Text) => Sink::Stdout { closed: false, failed: None, pending: String::new() },
+        (true, ReportFormat::Text) => {
+            Sink::Stdout { out: io::BufWriter::with_capacity(STDOUT_WRITE, io::stdout()), closed: false, failed: None }
+        }
         (true, ReportFormat::Json) => Sink::Buffer(String::new()),
     };
     // `--check` and the patch keep one summary per file and print the patch as files are read.
@@ -552,17 +554,17 @@ impl<'a> Pending<'a> {
     }
 }
 
-/// Where the patch goes.
 /// See `Sink::Stdout`.
 const STDOUT_WRITE: usize = 1 << 18;
 
+/// Where the patch goes.
 enum Sink {
     /// Not printed.
     Off,
     /// Printed as it comes, in writes of `STDOUT_WRITE` bytes or more (a write per file was
     /// 10,000 system calls for 10,000 files); a closed pipe or a write error stops printing and is
     /// acted on at the end, after the report, as when the patch was printed whole.
-    Stdout { closed: bool, failed: Option<String>, pending: String },
+    Stdout { out: io::BufWriter<io::Stdout>, closed: bool, failed: Option<String> },
     /// Kept for the JSON report.
     Buffer(String),
 }
@@ -575,25 +577,23 @@ impl Sink {
         match self {
             Sink::Off => {}
             Sink::Buffer(all) => all.push_str(&text),
-            Sink::Stdout { closed: false, failed: None, pending } => {
-                pending.push_str(&text);
-                if pending.len() >= STDOUT_WRITE {
-                    self.flush();
-                }
+            Sink::Stdout { out, closed: false, failed: None } => {
+                let written = out.write_all(text.as_bytes());
+                self.after(written);
             }
             Sink::Stdout { .. } => {}
         }
     }
 
-    /// Writes what is pending.
+    /// Writes what is buffered.
     fn flush(&mut self) {
-        let Sink::Stdout { closed: false, failed: None, pending } = self else { return };
-        if pending.is_empty() {
-            return;
+        if let Sink::Stdout { out, closed: false, failed: None } = self {
+            let written = out.flush();
+            self.after(written);
         }
-        let mut out = io::stdout().lock();
-        let written = out.write_all(pending.as_bytes()).and_then(|_| out.flush());
-        pending.clear();
+    }
+
+    fn after(&mut self, written: io::Result<()>) {
         match written {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => self.close(),
