@@ -265,8 +265,9 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
         [hits.next(from), helper, walker.name_hits.next(from)].into_iter().flatten().min()
     };
     let mut cursor = root.walk();
-    // The cursor's child index at each depth below the root (`next_sibling`'s budget).
-    let mut index: Vec<usize> = Vec::new();
+    // At each depth below the root: the cursor's child index (`next_sibling`'s budget) and where
+    // its parent ends.
+    let mut index: Vec<(usize, usize)> = Vec::new();
     loop {
         let node = cursor.node();
         let relevant = next_hit(&walker, node.start_byte()).filter(|&h| h < node.end_byte());
@@ -274,7 +275,7 @@ pub(crate) fn scan(parsed: &Parsed, cx: &ScanContext) -> Scan {
         if let Some(h) = relevant {
             if walker.enter(node) {
                 if let Some(i) = cursor.goto_first_child_for_byte(h) {
-                    index.push(i);
+                    index.push((i, node.end_byte()));
                     continue;
                 }
             }
@@ -314,8 +315,13 @@ enum Step {
 /// the parent (`goto_first_child_for_byte`). A step through a long list (statements, items: a tree
 /// of hidden repeat nodes) can cost hundreds of instructions and the jump only its depth; in a flat
 /// list the jump costs up to the target's index, which the steps already taken bound: linear.
-fn next_sibling(cursor: &mut TreeCursor, index: &mut [usize], hit: usize) -> Step {
-    let Some(i) = index.last_mut() else { return Step::Up };
+/// A hit past the parent's end is in no sibling: up at once, without a step (the walk after a
+/// function's last hit stepped through the rest of its statements: 9% of the scan's instructions).
+fn next_sibling(cursor: &mut TreeCursor, index: &mut [(usize, usize)], hit: usize) -> Step {
+    let Some((i, parent_end)) = index.last_mut() else { return Step::Up };
+    if hit >= *parent_end {
+        return Step::Up;
+    }
     let mut budget = (*i).max(1);
     while cursor.goto_next_sibling() {
         *i += 1;
