@@ -330,12 +330,11 @@ fn next_sibling(cursor: &mut TreeCursor, index: &mut [(usize, usize)], hit: usiz
         }
         budget -= 1;
         if budget == 0 {
+            // The hit is before the parent's end (checked above): jump to the child holding it.
             cursor.goto_parent();
-            if hit < cursor.node().end_byte() {
-                if let Some(j) = cursor.goto_first_child_for_byte(hit) {
-                    *i = j;
-                    return Step::Sibling;
-                }
+            if let Some(j) = cursor.goto_first_child_for_byte(hit) {
+                *i = j;
+                return Step::Sibling;
             }
             return Step::AtParent;
         }
