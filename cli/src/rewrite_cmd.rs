@@ -10,7 +10,6 @@ use crate::files::{read_text, walk_project, NotRead, Text, WhyNotRead};
 use crate::git;
 use crate::undo::Undo;
 use crate::write::{target_dir_entries, write_all, Change, Expect};
-use mesh_rewrite::diff;
 use mesh_rewrite::export::html_report;
 use mesh_rewrite::project::{detect_root_for, strip_dir};
 use mesh_rewrite::rewrite::report::{Diagnostic, HelperAction, Report, Severity};
@@ -236,7 +235,7 @@ fn run_inner(args: &Args) -> Result<u8, String> {
         outcome.files.iter().filter(|f| f.changed()).map(move |f| (at(f), f)).filter(move |(at, _)| seen.insert(at.clone()))
     };
     if printing_patch && !streaming {
-        sink.push(changed().map(|(at, f)| diff::patch(&at, f.original.as_deref(), &f.text)).collect());
+        sink.push(changed().map(|(at, f)| f.patch_at(&at)).collect());
         sink.flush();
     }
     if let Some(out) = &args.out {
@@ -466,7 +465,7 @@ fn read_streaming(walked: Walked, rule: &Rule, sink: &mut Sink) -> Result<Read, 
                     if f.rel != rule.helper_file {
                         if let Some(r) = f.rewrite.take() {
                             if patching && f.changed {
-                                patch = diff::patch(&f.rel, r.file().original.as_deref(), &r.file().text);
+                                patch = r.file().patch_at(&f.rel);
                             }
                             f.rewrite = Some(r.into_summary());
                         }
@@ -549,7 +548,7 @@ impl<'a> Pending<'a> {
         let subset: Vec<FileRewrite> = self.file.take().into_iter().chain(self.replacing.take()).collect();
         let outcome = assemble(subset, self.rule);
         if let Some(f) = outcome.files.iter().find(|f| f.path == self.rule.helper_file && f.changed()) {
-            sink.push(diff::patch(&f.path, f.original.as_deref(), &f.text));
+            sink.push(f.patch());
         }
     }
 }

@@ -32,22 +32,129 @@ fn between(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     // which git then reads as a corrupt patch.)
     let old_lines = git_lines(old.unwrap_or(""));
     let new_lines = git_lines(new.unwrap_or(""));
-    let (a, b) = (git_name("a/", path), git_name("b/", path));
-    let mut out = format!("diff --git {a} {b}\n");
-    match (old, new) {
-        (None, _) => {
-            out.push_str("new file mode 100644\n");
-            let _ = writeln!(out, "--- /dev/null\n+++ {b}");
-        }
-        (_, None) => {
-            out.push_str("deleted file mode 100644\n");
-            let _ = writeln!(out, "--- {a}\n+++ /dev/null");
-        }
-        _ => {
-            let _ = writeln!(out, "--- {a}\n+++ {b}");
+    let ops = diff_tokens(&old_lines, &new_lines);
+    write_patch(path, old.is_some(), new.is_some(), &old_lines, &new_lines, ops)
+}
+
+/// Where an edit changed a text: bytes `old` of the text before became bytes `new` of the text
+/// after. The rewrite keeps its edits as splices, so its patch needs no line diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Splice {
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+}
+
+/// `patch` of a `new` text that `splices` (sorted, not overlapping) made from `old`: the same
+/// patch, its changed lines found from the splices instead of a line diff of the two texts (the
+/// line diff was half of the patch's cost). Where the two could differ it is the line diff's.
+pub fn patch_spliced(path: &str, old: &str, new: &str, splices: &[Splice]) -> String {
+    if old == new {
+        return String::new();
+    }
+    let (old_lines, new_lines) = (git_lines(old), git_lines(new));
+    let ops = spliced_ops(old, new, &old_lines, &new_lines, splices).unwrap_or_else(|| diff_tokens(&old_lines, &new_lines));
+    write_patch(path, true, true, &old_lines, &new_lines, ops)
+}
+
+/// The line diff's ops, read off the lines the splices touch. They are the line diff's when no
+/// changed line is also a line of the other text: then the lines kept are exactly the lines
+/// outside the blocks, the only longest common subsequence, which Myers finds. None otherwise
+/// (a changed blank line, say), and past `SPLICED_LINES` changed lines (the check compares
+/// each line of a text with all of them).
+fn spliced_ops(old: &str, new: &str, old_lines: &[&str], new_lines: &[&str], splices: &[Splice]) -> Option<Vec<DiffOp>> {
+    // Each splice touches whole lines: from the line holding its start to the line holding its
+    // end (whose rest follows the new text). Blocks sharing or touching a line are one block.
+    let mut blocks: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(splices.len());
+    for s in splices {
+        let old_block = line_of(old, old_lines, s.old.start)..(line_of(old, old_lines, s.old.end) + 1).min(old_lines.len());
+        let new_block = line_of(new, new_lines, s.new.start)..(line_of(new, new_lines, s.new.end) + 1).min(new_lines.len());
+        match blocks.last_mut() {
+            Some((o, n)) if old_block.start <= o.end => {
+                o.end = o.end.max(old_block.end);
+                n.end = n.end.max(new_block.end);
+            }
+            _ => blocks.push((old_block, new_block)),
         }
     }
-    for ops in grouped(&old_lines, &new_lines) {
+    let mut ops = Vec::with_capacity(2 * blocks.len() + 1);
+    let (mut o, mut n) = (0, 0);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (mut ob, mut nb) in blocks {
+        // The lines between blocks are the same text on both sides.
+        if ob.start < o || ob.start - o != nb.start.checked_sub(n)? {
+            return None;
+        }
+        while !ob.is_empty() && !nb.is_empty() && old_lines[ob.start] == new_lines[nb.start] {
+            ob.start += 1;
+            nb.start += 1;
+        }
+        while !ob.is_empty() && !nb.is_empty() && old_lines[ob.end - 1] == new_lines[nb.end - 1] {
+            ob.end -= 1;
+            nb.end -= 1;
+        }
+        if ob.is_empty() && nb.is_empty() {
+            continue;
+        }
+        removed.extend_from_slice(&old_lines[ob.clone()]);
+        added.extend_from_slice(&new_lines[nb.clone()]);
+        if removed.len() + added.len() > SPLICED_LINES {
+            return None;
+        }
+        if ob.start > o {
+            ops.push(DiffOp::Equal { old_index: o, new_index: n, len: ob.start - o });
+        }
+        ops.push(match (ob.len(), nb.len()) {
+            (0, new_len) => DiffOp::Insert { old_index: ob.start, new_index: nb.start, new_len },
+            (old_len, 0) => DiffOp::Delete { old_index: ob.start, old_len, new_index: nb.start },
+            (old_len, new_len) => DiffOp::Replace { old_index: ob.start, old_len, new_index: nb.start, new_len },
+        });
+        (o, n) = (ob.end, nb.end);
+    }
+    if old_lines.len() - o != new_lines.len().checked_sub(n)? || any_line_in(&removed, new_lines) || any_line_in(&added, old_lines) {
+        return None;
+    }
+    if o < old_lines.len() {
+        ops.push(DiffOp::Equal { old_index: o, new_index: n, len: old_lines.len() - o });
+    }
+    Some(ops)
+}
+
+/// Changed lines past which `spliced_ops` leaves the patch to the line diff.
+const SPLICED_LINES: usize = 64;
+
+/// Whether one of `changed` (at most `SPLICED_LINES`) is one of `lines`. Lines are compared only
+/// where the lengths agree (a bit per length), so a pass costs a few instructions a line.
+fn any_line_in(changed: &[&str], lines: &[&str]) -> bool {
+    let bit = |line: &str| line.len().min(255);
+    let mut lengths = [0u64; 4];
+    for line in changed {
+        lengths[bit(line) / 64] |= 1 << (bit(line) % 64);
+    }
+    lines.iter().any(|line| lengths[bit(line) / 64] & (1 << (bit(line) % 64)) != 0 && changed.contains(line))
+}
+
+/// The index of the line of `lines` (`text`'s git lines) holding byte `at`; `lines.len()` at the
+/// end of a text that ends with a line break.
+fn line_of(text: &str, lines: &[&str], at: usize) -> usize {
+    let base = text.as_ptr() as usize;
+    lines.partition_point(|l| l.as_ptr() as usize - base + l.len() <= at)
+}
+
+/// The patch of `ops` between the two sides' lines; `old_exists`/`new_exists` false for a file
+/// created or deleted.
+fn write_patch(path: &str, old_exists: bool, new_exists: bool, old_lines: &[&str], new_lines: &[&str], ops: Vec<DiffOp>) -> String {
+    let (a, b) = (git_name("a/", path), git_name("b/", path));
+    let mut out = format!("diff --git {a} {b}\n");
+    if !old_exists {
+        out.push_str("new file mode 100644\n");
+        let _ = writeln!(out, "--- /dev/null\n+++ {b}");
+    } else if !new_exists {
+        out.push_str("deleted file mode 100644\n");
+        let _ = writeln!(out, "--- {a}\n+++ /dev/null");
+    } else {
+        let _ = writeln!(out, "--- {a}\n+++ {b}");
+    }
+    for ops in group_diff_ops(ops, CONTEXT).into_iter().filter(|ops| !ops.is_empty()) {
         let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&ops));
         for op in &ops {
             let (tag, old_range, new_range) = op.as_tag_tuple();
@@ -430,6 +537,45 @@ mod tests {
             let body = ours.strip_prefix("diff --git a/f b/f\n--- a/f\n+++ b/f\n").unwrap_or_default();
             assert_eq!(body, reference_patch(&base, &new), "{new:?}");
         }
+    }
+
+    /// Random texts of few distinct lines (blocks meet equal lines and can slide), random splices.
+    fn spliced_cases(seed: u64, count: usize) -> impl Iterator<Item = (String, String, Vec<Splice>)> {
+        const PIECES: [&str; 7] = ["a\n", "b\n", "\n", "x", "y\r", "let r = f()\n", "\r\n"];
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..count).map(move |_| {
+            let piece = |rng: &mut fastrand::Rng| PIECES[rng.usize(..PIECES.len())];
+            let old: String = (0..rng.usize(0..24)).map(|_| piece(&mut rng)).collect();
+            let mut cuts: Vec<usize> = (0..2 * rng.usize(1..5)).map(|_| rng.usize(0..=old.len())).collect();
+            cuts.sort();
+            let (mut new, mut splices, mut at) = (String::new(), Vec::new(), 0);
+            for pair in cuts.chunks(2) {
+                new.push_str(&old[at..pair[0]]);
+                // Half the inserted lines are new to the text, half repeat its lines.
+                let text: String = (0..rng.usize(0..3))
+                    .map(|_| if rng.bool() { piece(&mut rng).to_owned() } else { format!("new {}\n", rng.u8(..)) })
+                    .collect();
+                splices.push(Splice { old: pair[0]..pair[1], new: new.len()..new.len() + text.len() });
+                new.push_str(&text);
+                at = pair[1];
+            }
+            new.push_str(&old[at..]);
+            (old, new, splices)
+        })
+    }
+
+    #[test]
+    fn spliced_patches_are_the_line_diffs() {
+        let mut read_off = 0;
+        for (old, new, splices) in spliced_cases(11, 20_000) {
+            let spliced = patch_spliced("f", &old, &new, &splices);
+            assert_eq!(spliced, patch("f", Some(&old), &new), "{old:?} → {new:?} by {splices:?}");
+            let (old_lines, new_lines) = (git_lines(&old), git_lines(&new));
+            read_off += usize::from(old != new && spliced_ops(&old, &new, &old_lines, &new_lines, &splices).is_some());
+        }
+        // A third of the cases take the splices' own path (the others change a line this small
+        // alphabet repeats, and fall back).
+        assert!(read_off > 5_000, "{read_off}");
     }
 
     #[test]

@@ -224,6 +224,8 @@ fn fuzz_rewrite() {
             return;
         }
         assert!(!parse(&file.text).has_errors(), "the rewrite of a clean file parses:\n{}", file.text);
+        let line_diff = mesh_rewrite::diff::patch(&file.path, file.original.as_deref(), &file.text);
+        assert_eq!(file.patch(), line_diff, "the patch read off the rewrite's splices is the line diff's");
         // Put every replaced call back: what remains differs from the input only by import lines
         // (a merged or added `from … import`, and the blank line that sets an added one apart).
         let mut restored = file.text.clone();

@@ -7,7 +7,6 @@ use crate::analysis::{download_warning, switch_target, Download};
 use crate::browser::download;
 use crate::state::{use_store, Store};
 use leptos::prelude::*;
-use mesh_rewrite::diff;
 use mesh_rewrite::intake::zip_files;
 use wasm_bindgen::JsCast;
 
@@ -26,7 +25,7 @@ fn save(store: Store, what: &Download) {
                 let patch: String = outcome
                     .files
                     .iter()
-                    .map(|f| diff::patch(&format!("{base}{}", f.path), f.original.as_deref(), &f.text))
+                    .map(|f| f.patch_at(&format!("{base}{}", f.path)))
                     .collect();
                 download::save(&name, "text/x-diff", patch.as_bytes());
             }

@@ -30,6 +30,9 @@ pub struct RewrittenFile {
     pub text: String,
     /// The text before; None for a file the rewrite created.
     pub original: Option<String>,
+    /// Where `text` differs from `original`, when the rewrite knows (empty otherwise: the patch
+    /// then diffs the two texts).
+    pub splices: Vec<diff::Splice>,
 }
 
 impl RewrittenFile {
@@ -39,7 +42,15 @@ impl RewrittenFile {
 
     /// This file's unified diff with git headers ("" when unchanged).
     pub fn patch(&self) -> String {
-        diff::patch(&self.path, self.original.as_deref(), &self.text)
+        self.patch_at(&self.path)
+    }
+
+    /// `patch`, naming the file `path` (where it is on disk when that differs).
+    pub fn patch_at(&self, path: &str) -> String {
+        match &self.original {
+            Some(original) if !self.splices.is_empty() => diff::patch_spliced(path, original, &self.text, &self.splices),
+            original => diff::patch(path, original.as_deref(), &self.text),
+        }
     }
 
     /// This file's diff as structured hunks, for rendering (empty when unchanged).
@@ -185,7 +196,12 @@ fn concerns_the_rewrite(text: &str, rule: &Rule) -> bool {
 fn untouched(path: &str, text: &str, rule: &Rule) -> FileRewrite {
     let excluded = rule.excluded_files.iter().any(|p| p == path);
     FileRewrite {
-        file: RewrittenFile { path: path.to_owned(), text: text.to_owned(), original: Some(text.to_owned()) },
+        file: RewrittenFile {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            original: Some(text.to_owned()),
+            splices: Vec::new(),
+        },
         report: FileReport {
             path: path.to_owned(),
             replacements: Vec::new(),
@@ -384,8 +400,14 @@ fn finish(p: Planned, rule: &Rule, reparse: impl FnOnce(String, &[Edit]) -> Pars
     };
     let rewritable = p.before.lookups.iter().filter(|l| !l.in_helper && l.of(&rule.registry_name)).count();
     let stay_local_before = rule.stay_local.iter().map(|name| p.before.lookups_of(name)).collect();
+    let splices = p
+        .edits
+        .iter()
+        .zip(&starts)
+        .map(|(e, &at)| diff::Splice { old: e.start..e.end, new: at..at + e.text.len() })
+        .collect();
     FileRewrite {
-        file: RewrittenFile { path: p.path.clone(), text: new_text, original: Some(p.original) },
+        file: RewrittenFile { path: p.path.clone(), text: new_text, original: Some(p.original), splices },
         report: FileReport { path: p.path, replacements, import_edit: p.import_edit, skipped: p.skipped, status },
         errors: p.errors,
         errors_after,
@@ -460,6 +482,8 @@ fn insert_helper(file: &mut FileRewrite, rule: &Rule) {
     file.after = Some(scan::scan(&parsed, &context(rule, &module, &file.file.path)));
     file.errors_after = parsed.errors().len();
     file.file.text = parsed.source().to_owned();
+    // The splices were the replacements'; the helper moved them (the patch diffs the texts).
+    file.file.splices.clear();
     file.report.status = FileStatus::Modified;
 }
 
@@ -468,7 +492,12 @@ fn created_helper(rule: &Rule) -> FileRewrite {
     let parsed = parse_with(rule.helper_source(), None);
     let after = scan::scan(&parsed, &context(rule, &module, &rule.helper_file));
     FileRewrite {
-        file: RewrittenFile { path: rule.helper_file.clone(), text: parsed.source().to_owned(), original: None },
+        file: RewrittenFile {
+            path: rule.helper_file.clone(),
+            text: parsed.source().to_owned(),
+            original: None,
+            splices: Vec::new(),
+        },
         report: FileReport {
             path: rule.helper_file.clone(),
             replacements: Vec::new(),
