@@ -132,6 +132,7 @@ impl FileRewrite {
     pub fn into_summary(mut self) -> FileRewrite {
         self.file.text = String::new();
         self.file.original = Some(String::new());
+        self.file.splices = Vec::new();
         for scan in std::iter::once(&mut self.before).chain(self.after.as_mut()) {
             scan.summarize();
         }
