@@ -66,6 +66,11 @@ impl Parsed {
         &self.source
     }
 
+    /// The tree, for a caller that edits it for an incremental reparse and needs nothing else.
+    pub(crate) fn into_tree(self) -> Tree {
+        self.tree
+    }
+
     pub fn tree(&self) -> &Tree {
         &self.tree
     }

@@ -181,12 +181,18 @@ pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
         return untouched(path, text, rule);
     }
     let parsed = parse_with(text.to_owned(), None);
-    if text.len() < LARGE_FILE {
-        return rewrite_parsed(path, &parsed, rule);
-    }
     let planned = plan(path, &parsed, rule);
-    drop(parsed);
-    finish(planned, rule, |new_text, _| parse_with(new_text, None))
+    if text.len() >= LARGE_FILE {
+        drop(parsed);
+        return finish(planned, rule, |new_text, _| parse_with(new_text, None));
+    }
+    // The plan holds nothing of the tree: edited in place, not cloned, the tree copies none of
+    // the nodes the edits change (each edit of a shared tree copied its path from the root).
+    let mut tree = parsed.into_tree();
+    finish(planned, rule, |new_text, edits| {
+        edit::edit_tree(&mut tree, edits);
+        parse_with(new_text, Some(&tree))
+    })
 }
 
 fn concerns_the_rewrite(text: &str, rule: &Rule) -> bool {
