@@ -52,7 +52,8 @@ pub fn patch_spliced(path: &str, old: &str, new: &str, splices: &[Splice]) -> St
         return String::new();
     }
     let (old_lines, new_lines) = (git_lines(old), git_lines(new));
-    let ops = spliced_ops(old, new, &old_lines, &new_lines, splices).unwrap_or_else(|| diff_tokens(&old_lines, &new_lines));
+    let ops = spliced_ops((old, &old_lines), (new, &new_lines), splices)
+        .unwrap_or_else(|| diff_tokens(&old_lines, &new_lines));
     write_patch(path, true, true, &old_lines, &new_lines, ops)
 }
 
@@ -61,13 +62,16 @@ pub fn patch_spliced(path: &str, old: &str, new: &str, splices: &[Splice]) -> St
 /// outside the blocks, the only longest common subsequence, which Myers finds. None otherwise
 /// (a changed blank line, say), and past `SPLICED_LINES` changed lines (the check compares
 /// each line of a text with all of them).
-fn spliced_ops(old: &str, new: &str, old_lines: &[&str], new_lines: &[&str], splices: &[Splice]) -> Option<Vec<DiffOp>> {
+fn spliced_ops(old: (&str, &[&str]), new: (&str, &[&str]), splices: &[Splice]) -> Option<Vec<DiffOp>> {
+    let ((_, old_lines), (_, new_lines)) = (old, new);
     // Each splice touches whole lines: from the line holding its start to the line holding its
     // end (whose rest follows the new text). Blocks sharing or touching a line are one block.
+    let block = |(text, lines): (&str, &[&str]), r: &Range<usize>| {
+        line_of(text, lines, r.start)..(line_of(text, lines, r.end) + 1).min(lines.len())
+    };
     let mut blocks: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(splices.len());
     for s in splices {
-        let old_block = line_of(old, old_lines, s.old.start)..(line_of(old, old_lines, s.old.end) + 1).min(old_lines.len());
-        let new_block = line_of(new, new_lines, s.new.start)..(line_of(new, new_lines, s.new.end) + 1).min(new_lines.len());
+        let (old_block, new_block) = (block(old, &s.old), block(new, &s.new));
         match blocks.last_mut() {
             Some((o, n)) if old_block.start <= o.end => {
                 o.end = o.end.max(old_block.end);
@@ -110,7 +114,8 @@ fn spliced_ops(old: &str, new: &str, old_lines: &[&str], new_lines: &[&str], spl
         });
         (o, n) = (ob.end, nb.end);
     }
-    if old_lines.len() - o != new_lines.len().checked_sub(n)? || any_line_in(&removed, new_lines) || any_line_in(&added, old_lines) {
+    let same_tail = old_lines.len() - o == new_lines.len().checked_sub(n)?;
+    if !same_tail || any_line_in(&removed, new_lines) || any_line_in(&added, old_lines) {
         return None;
     }
     if o < old_lines.len() {
@@ -142,7 +147,14 @@ fn line_of(text: &str, lines: &[&str], at: usize) -> usize {
 
 /// The patch of `ops` between the two sides' lines; `old_exists`/`new_exists` false for a file
 /// created or deleted.
-fn write_patch(path: &str, old_exists: bool, new_exists: bool, old_lines: &[&str], new_lines: &[&str], ops: Vec<DiffOp>) -> String {
+fn write_patch(
+    path: &str,
+    old_exists: bool,
+    new_exists: bool,
+    old_lines: &[&str],
+    new_lines: &[&str],
+    ops: Vec<DiffOp>,
+) -> String {
     let (a, b) = (git_name("a/", path), git_name("b/", path));
     let mut out = format!("diff --git {a} {b}\n");
     if !old_exists {
@@ -571,7 +583,8 @@ mod tests {
             let spliced = patch_spliced("f", &old, &new, &splices);
             assert_eq!(spliced, patch("f", Some(&old), &new), "{old:?} → {new:?} by {splices:?}");
             let (old_lines, new_lines) = (git_lines(&old), git_lines(&new));
-            read_off += usize::from(old != new && spliced_ops(&old, &new, &old_lines, &new_lines, &splices).is_some());
+            let own = spliced_ops((&old, &old_lines), (&new, &new_lines), &splices).is_some();
+            read_off += usize::from(old != new && own);
         }
         // A third of the cases take the splices' own path (the others change a line this small
         // alphabet repeats, and fall back).

@@ -48,7 +48,7 @@ impl RewrittenFile {
     /// `patch`, naming the file `path` (where it is on disk when that differs).
     pub fn patch_at(&self, path: &str) -> String {
         match &self.original {
-            Some(original) if !self.splices.is_empty() => diff::patch_spliced(path, original, &self.text, &self.splices),
+            Some(old) if !self.splices.is_empty() => diff::patch_spliced(path, old, &self.text, &self.splices),
             original => diff::patch(path, original.as_deref(), &self.text),
         }
     }
