@@ -188,11 +188,14 @@ pub fn rewrite_file(path: &str, text: &str, rule: &Rule) -> FileRewrite {
     }
     // The plan holds nothing of the tree: edited in place, not cloned, the tree copies none of
     // the nodes the edits change (each edit of a shared tree copied its path from the root).
-    let mut tree = parsed.into_tree();
-    finish(planned, rule, |new_text, edits| {
-        edit::edit_tree(&mut tree, edits);
-        parse_with(new_text, Some(&tree))
-    })
+    let tree = parsed.into_tree();
+    finish(planned, rule, |new_text, edits| reparse(tree, new_text, edits))
+}
+
+/// Parses `new_text`, made from `tree`'s text by `edits`, reusing what the edits left of `tree`.
+fn reparse(mut tree: tree_sitter::Tree, new_text: String, edits: &[Edit]) -> Parsed {
+    edit::edit_tree(&mut tree, edits);
+    parse_with(new_text, Some(&tree))
 }
 
 fn concerns_the_rewrite(text: &str, rule: &Rule) -> bool {
@@ -229,11 +232,7 @@ fn untouched(path: &str, text: &str, rule: &Rule) -> FileRewrite {
 /// `rewrite_file` for a file already parsed (the page keeps an incrementally parsed tree per file).
 pub fn rewrite_parsed(path: &str, parsed: &Parsed, rule: &Rule) -> FileRewrite {
     let planned = plan(path, parsed, rule);
-    finish(planned, rule, |new_text, edits| {
-        let mut tree = parsed.tree().clone();
-        edit::edit_tree(&mut tree, edits);
-        parse_with(new_text, Some(&tree))
-    })
+    finish(planned, rule, |new_text, edits| reparse(parsed.tree().clone(), new_text, edits))
 }
 
 /// `rewrite_parsed` whose new text is parsed by `rewritten`, the document of this file's rewritten
