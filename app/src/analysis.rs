@@ -8,6 +8,13 @@ use mesh_rewrite::rewrite::report::{HelperAction, Report, SkipReason};
 use mesh_rewrite::rewrite::rule::HelperForm;
 use mesh_rewrite::verdict::{FormVerdict, Verdict};
 
+/// `x` to a tenth (`12.3`), from integers: formatting an f64 would bring core's float printer (11 KB)
+/// into the page. Values are non-negative (times, pixels).
+pub fn tenths(x: f64) -> String {
+    let t = (x * 10.0).round() as u64;
+    format!("{}.{}", t / 10, t % 10)
+}
+
 /// A name for code pasted or typed into an empty page: its first function's (`handle_x.mpl`),
 /// else `scratch.mpl`.
 pub fn derive_name(text: &str) -> String {
@@ -443,6 +450,12 @@ mod tests {
             forms,
             headline: String::new(),
         }
+    }
+
+    #[test]
+    fn tenths_round_to_one_place() {
+        let printed: Vec<_> = [0.0, 0.04, 0.06, 3.14159, 19.5, 39.0, 1234.56].map(tenths).into();
+        assert_eq!(printed, ["0.0", "0.0", "0.1", "3.1", "19.5", "39.0", "1234.6"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Bytes in, values out: the page hands in what the user dropped, the CLI could hand in a directory.
 //! Nothing is dropped silently: every file not taken is listed with the reason.
 
-use std::io::{Cursor, Read, Write};
+use std::io::Write;
 
 /// Bounds that keep the page responsive and the tab alive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub enum SkipReason {
     TooManyFiles { limit: usize },
     UnsafePath,
     BadZip(String),
+    /// A zip's entries together inflate past `limit` bytes (the project and one file's limits).
+    ZipTooLarge { limit: usize },
 }
 
 impl std::fmt::Display for SkipReason {
@@ -45,13 +47,22 @@ impl std::fmt::Display for SkipReason {
             SkipReason::TooManyFiles { limit } => write!(f, "the project would pass the {limit} file limit"),
             SkipReason::UnsafePath => write!(f, "not a path inside the project (`..`, absolute, a drive or a NUL)"),
             SkipReason::BadZip(why) => write!(f, "not a readable zip: {why}"),
+            SkipReason::ZipTooLarge { limit } => write!(f, "the zip's entries inflate past {} in all", megabytes(*limit)),
         }
     }
 }
 
+/// `5 MB`, `0.1 MB`: whole megabytes bare, others to a tenth (ties to even, as `{:.1}` rounds). Integers
+/// only: formatting an f64 would bring core's float printer (11 KB) into the page.
 fn megabytes(bytes: usize) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb.fract() == 0.0 { format!("{mb} MB") } else { format!("{mb:.1} MB") }
+    const MB: u64 = 1024 * 1024;
+    let bytes = bytes as u64;
+    if bytes % MB == 0 {
+        return format!("{} MB", bytes / MB);
+    }
+    let (tenths, rest) = (bytes * 10 / MB, bytes * 10 % MB);
+    let tenths = tenths + u64::from(rest * 2 > MB || (rest * 2 == MB && tenths % 2 == 1));
+    format!("{}.{} MB", tenths / 10, tenths % 10)
 }
 
 /// What an intake took and what it left out.
@@ -119,39 +130,56 @@ impl Intake {
     }
 
     fn offer_zip(&mut self, name: &str, bytes: &[u8]) {
-        let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        let archive = match rawzip::ZipArchive::from_slice(bytes) {
             Ok(a) => a,
             Err(e) => return self.skip(name, SkipReason::BadZip(e.to_string())),
         };
-        for i in 0..archive.len() {
-            let mut entry = match archive.by_index(i) {
-                Ok(e) => e,
+        // Entries can share their data (a zip bomb's trick), so one archive inflates a bounded number of
+        // bytes in all: the work stays linear in what the limits let in.
+        let total = self.limits.max_project_bytes + self.limits.max_file_bytes;
+        let mut budget = total;
+        let mut entries = archive.entries();
+        loop {
+            let header = match entries.next_entry() {
+                Ok(Some(header)) => header,
+                Ok(None) => break,
                 Err(e) => return self.skip(name, SkipReason::BadZip(e.to_string())),
             };
-            if entry.is_dir() {
+            if header.is_dir() {
                 continue;
             }
-            let path = match entry.name() {
-                Ok(name) => name.into_owned(),
-                Err(_) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
-            };
+            let path = String::from_utf8_lossy(header.file_path().as_bytes()).into_owned();
             if !path.ends_with(".mpl") {
                 self.skip(&path, SkipReason::NotMesh);
                 continue;
             }
-            // The declared size can lie; read at most one byte past the limit.
-            let mut content = Vec::new();
-            let limit = self.limits.max_file_bytes as u64 + 1;
-            if let Err(e) = entry.by_ref().take(limit).read_to_end(&mut content) {
-                self.skip(&path, SkipReason::BadZip(e.to_string()));
+            if self.files_before + self.files.len() >= self.limits.max_files {
+                self.skip(&path, SkipReason::TooManyFiles { limit: self.limits.max_files });
                 continue;
             }
-            if content.len() as u64 == limit {
-                let size = (entry.size() as usize).max(content.len());
-                self.skip(&path, SkipReason::FileTooLarge { size, limit: self.limits.max_file_bytes });
-                continue;
+            // The declared size can lie; inflate at most one byte past the limit.
+            let cap = self.limits.max_file_bytes + 1;
+            let limit = cap.min(budget);
+            let inflated = match limit {
+                0 => Ok(Inflated { bytes: Vec::new(), whole: false }),
+                _ => inflate(&archive, &header, limit),
+            };
+            match inflated {
+                Err(why) => self.skip(&path, SkipReason::BadZip(why)),
+                Ok(Inflated { bytes, whole: true }) => {
+                    budget -= bytes.len();
+                    self.offer_file(&path, &bytes);
+                }
+                Ok(Inflated { bytes, .. }) if limit == cap => {
+                    budget -= bytes.len();
+                    let size = (header.uncompressed_size_hint() as usize).max(bytes.len());
+                    self.skip(&path, SkipReason::FileTooLarge { size, limit: self.limits.max_file_bytes });
+                }
+                Ok(_) => {
+                    budget = 0;
+                    self.skip(&path, SkipReason::ZipTooLarge { limit: total });
+                }
             }
-            self.offer_file(&path, &content);
         }
     }
 
@@ -179,17 +207,54 @@ fn clean_path(path: &str) -> Option<String> {
     crate::project::check_path(&path).ok().map(|()| path)
 }
 
-/// The files as a zip archive (DEFLATE), paths as given.
-pub fn zip_files(files: &[(String, String)]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .unix_permissions(0o644);
-    for (path, text) in files {
-        writer.start_file(path.as_str(), options).expect("writing to memory cannot fail");
-        writer.write_all(text.as_bytes()).expect("writing to memory cannot fail");
+/// An entry's bytes, and whether they are all of it (inflating stops at a limit).
+struct Inflated {
+    bytes: Vec<u8>,
+    whole: bool,
+}
+
+/// Zip's CRC-32, from one 256-entry table (see Cargo.toml for why not a faster, larger one).
+const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+
+/// At most `limit` bytes of the entry; when they are the whole entry, its CRC and size are checked.
+fn inflate(archive: &rawzip::ZipSliceArchive<&[u8]>, header: &rawzip::ZipFileHeaderRecord, limit: usize) -> Result<Inflated, String> {
+    if header.flags().is_encrypted() {
+        return Err("the entry is encrypted".to_owned());
     }
-    writer.finish().expect("writing to memory cannot fail").into_inner()
+    let entry = archive.get_entry(header.wayfinder()).map_err(|e| e.to_string())?;
+    let data = entry.data();
+    let (bytes, whole) = match header.compression_method() {
+        rawzip::CompressionMethod::STORE => (data[..data.len().min(limit)].to_vec(), data.len() <= limit),
+        rawzip::CompressionMethod::DEFLATE => match miniz_oxide::inflate::decompress_to_vec_with_limit(data, limit) {
+            Ok(bytes) => (bytes, true),
+            Err(e) if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput => (e.output, false),
+            Err(e) => return Err(format!("the entry does not inflate: {e}")),
+        },
+        method => return Err(format!("compression method {method} is not supported")),
+    };
+    if whole {
+        let found = rawzip::ZipVerification { crc: CRC32.checksum(&bytes), uncompressed_size: bytes.len() as u64 };
+        entry.claim_verifier().valid(found).map_err(|e| e.to_string())?;
+    }
+    Ok(Inflated { bytes, whole })
+}
+
+/// The files as a zip archive (DEFLATE), paths as given: regular files, `rw-r--r--`, dated at zip's
+/// epoch (1980-01-01; the engine has no clock).
+pub fn zip_files(files: &[(String, String)]) -> Vec<u8> {
+    const MEMORY: &str = "writing a zip to memory cannot fail";
+    let epoch = rawzip::time::UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0).expect("a valid date");
+    let mut out = Vec::new();
+    let mut archive = rawzip::ZipArchiveWriter::new(&mut out);
+    for (path, text) in files {
+        let builder = archive.new_file(path.as_str()).compression_method(rawzip::CompressionMethod::DEFLATE);
+        let (mut entry, _) = builder.unix_permissions(0o100644).last_modified(epoch).start().expect(MEMORY);
+        entry.write_all(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)).expect(MEMORY);
+        let descriptor = rawzip::DataDescriptorOutput::new(CRC32.checksum(text.as_bytes()), text.len() as u64);
+        entry.finish(descriptor).expect(MEMORY);
+    }
+    archive.finish().expect(MEMORY);
+    out
 }
 
 #[cfg(test)]
@@ -258,6 +323,17 @@ mod tests {
     }
 
     #[test]
+    fn megabytes_print_as_floats_would() {
+        let mb = 1024 * 1024;
+        let cases = [0, 1, 10, mb / 20, mb / 4, mb / 4 * 3, mb - 1, mb, mb + 1, 5 * mb + mb / 2, 6 * mb, 50 * mb + 104_857];
+        for bytes in cases.into_iter().chain((0..2000).map(|i| i * 7919 * 13)) {
+            let mb = bytes as f64 / (1024.0 * 1024.0);
+            let float = if mb.fract() == 0.0 { format!("{mb} MB") } else { format!("{mb:.1} MB") };
+            assert_eq!(megabytes(bytes), float, "{bytes} bytes");
+        }
+    }
+
+    #[test]
     fn zips_round_trip_and_keep_paths() {
         let files = vec![
             ("api/helpers.mpl".to_owned(), "pub fn a() do 1 end\n".to_owned()),
@@ -275,6 +351,91 @@ mod tests {
         assert!(broken.files.is_empty());
         assert_eq!(broken.skipped.len(), 1);
         assert!(broken.skipped[0].1.to_string().starts_with("not a readable zip: "));
+    }
+
+    #[test]
+    fn zips_from_other_tools_are_read_and_their_bad_entries_named() {
+        // Python's zipfile: a folder, a stored and a deflated file, a bzip2 one, and one whose CRC (in both
+        // headers) was overwritten with 0x12345678.
+        let bytes = include_bytes!("../tests/fixtures/intake/python-zipfile.zip");
+        let mut intake = Intake::new(Limits::default());
+        intake.offer("python.zip", bytes);
+        assert_eq!(paths(&intake), ["p/stored.mpl", "p/deflated.mpl"]);
+        assert_eq!(intake.files[1].1, "fn b() do 2 end\n".repeat(20));
+        assert_eq!(
+            reasons(&intake),
+            [
+                ("p/bz.mpl".to_owned(), "not a readable zip: compression method 12 (BZIP2) is not supported".to_owned()),
+                ("p/badcrc.mpl".to_owned(), "not a readable zip: Invalid checksum: expected 0x12345678, got 0xb09fb20e".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_zip_inflates_a_bounded_amount() {
+        // Ten 900-byte files under a 1,000-byte file and 3,000-byte project limit: three are taken, the
+        // fourth passes the project limit, the fifth is cut where the 4,000-byte budget runs out, and the
+        // last five are refused without being inflated.
+        let files: Vec<_> = (0..10).map(|i| (format!("f{i}.mpl"), format!("{i}").repeat(900))).collect();
+        let mut intake = Intake::new(Limits { max_file_bytes: 1000, max_project_bytes: 3000, max_files: 100 });
+        intake.offer("many.zip", &zip_files(&files));
+        assert_eq!(paths(&intake), ["f0.mpl", "f1.mpl", "f2.mpl"]);
+        let refused: Vec<_> = reasons(&intake).into_iter().map(|(p, r)| format!("{p}: {r}")).collect();
+        let mut expected = vec!["f3.mpl: the project would pass the 0.0 MB limit".to_owned()];
+        expected.extend((4..10).map(|i| format!("f{i}.mpl: the zip's entries inflate past 0.0 MB in all")));
+        assert_eq!(refused, expected);
+    }
+
+    /// A zip whose `entries` central-directory records all point at one local entry: `text`, deflated.
+    fn overlapping_zip(text: &[u8], entries: usize) -> Vec<u8> {
+        let packed = miniz_oxide::deflate::compress_to_vec(text, 6);
+        let (crc, packed_len, len) = (CRC32.checksum(text), packed.len() as u32, text.len() as u32);
+        let sizes = |out: &mut Vec<u8>| {
+            for word in [crc, packed_len, len] {
+                out.extend(word.to_le_bytes());
+            }
+        };
+        let mut zip = 0x04034b50u32.to_le_bytes().to_vec();
+        zip.extend([20, 0, 0, 0, 8, 0, 0, 0, 0, 0]); // version, flags, DEFLATE, time, date
+        sizes(&mut zip);
+        zip.extend([5, 0, 0, 0]);
+        zip.extend(b"b.mpl");
+        zip.extend(&packed);
+        let directory = zip.len() as u32;
+        for i in 0..entries {
+            let name = format!("b{i:05}.mpl");
+            zip.extend(0x02014b50u32.to_le_bytes());
+            zip.extend([20, 0, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0]); // made by, needed, flags, DEFLATE, time, date
+            sizes(&mut zip);
+            zip.extend((name.len() as u16).to_le_bytes());
+            zip.extend([0; 12]); // extra, comment, disk, attributes
+            zip.extend(0u32.to_le_bytes()); // every entry's data is the one local entry's
+            zip.extend(name.as_bytes());
+        }
+        let directory_len = zip.len() as u32 - directory;
+        zip.extend(0x06054b50u32.to_le_bytes());
+        zip.extend([0, 0, 0, 0]);
+        zip.extend([(entries as u16).to_le_bytes(), (entries as u16).to_le_bytes()].concat());
+        zip.extend([directory_len.to_le_bytes(), directory.to_le_bytes()].concat());
+        zip.extend([0, 0]);
+        zip
+    }
+
+    #[test]
+    fn entries_sharing_their_data_inflate_a_bounded_amount() {
+        // 5,000 entries of 1 MB each from one 1 KB stream: 5 GB if each were inflated. The project limit
+        // takes 50 and refuses the next 5; then the archive's 55 MB are spent, and the rest are refused
+        // without being inflated.
+        let zip = overlapping_zip(&[b' '; 1024 * 1024], 5000);
+        let mut intake = Intake::new(Limits::default());
+        intake.offer("bomb.zip", &zip);
+        assert_eq!(intake.files.len(), 50);
+        let mut counts = std::collections::BTreeMap::new();
+        for (_, reason) in &intake.skipped {
+            *counts.entry(reason.to_string()).or_insert(0) += 1;
+        }
+        let expected = [("the project would pass the 50 MB limit", 5), ("the zip's entries inflate past 55 MB in all", 4945)];
+        assert_eq!(counts, expected.map(|(r, n)| (r.to_owned(), n)).into());
     }
 
     #[test]

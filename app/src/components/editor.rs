@@ -4,8 +4,8 @@
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
 use crate::analysis::{
-    byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, utf16_to_byte,
-    widest_line_ch,
+    byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, tenths,
+    utf16_to_byte, widest_line_ch,
 };
 use crate::state::{use_store, File};
 use leptos::html;
@@ -79,8 +79,9 @@ pub fn Editor() -> impl IntoView {
     let line_count = Memo::new(move |_| text.with(|t| t.lines().count().max(1) + usize::from(t.ends_with('\n'))));
     let numbers = move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n");
     // Room for the lines the layer does not draw, so it scrolls as far as the textarea, down and across.
-    let above = move || format!("{}px", window.with(|w| w.start.min(line_count.get())) as f64 * LINE_PX);
-    let below = move || format!("{}px", line_count.get().saturating_sub(window.with(|w| w.end)) as f64 * LINE_PX);
+    let px = |lines: usize| format!("{}px", tenths(lines as f64 * LINE_PX));
+    let above = move || px(window.with(|w| w.start.min(line_count.get())));
+    let below = move || px(line_count.get().saturating_sub(window.with(|w| w.end)));
     let widest = Memo::new(move |_| text.with(|t| widest_line_ch(t)));
     let digits = move || line_count.get().to_string().len().max(2);
 
