@@ -9,6 +9,7 @@ pub mod export;
 pub mod highlight;
 pub mod intake;
 mod lines;
+pub mod order;
 pub mod parse;
 pub mod permalink;
 pub mod project;

@@ -29,7 +29,7 @@ pub struct Project {
 impl Project {
     /// A project of `files`, sorted by path so every report lists them in the same order.
     pub fn new(mut files: Vec<SourceFile>) -> Project {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        crate::order::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
         Project { files }
     }
 

@@ -50,7 +50,7 @@ pub async fn from_drop(transfer: &DataTransfer) -> Vec<Picked> {
             picked.push(Picked { path, file });
         }
     }
-    picked.sort_by(|a, b| a.path.cmp(&b.path));
+    mesh_rewrite::order::sort_by(&mut picked, |a, b| a.path.cmp(&b.path));
     picked
 }
 

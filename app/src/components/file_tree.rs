@@ -16,7 +16,7 @@ pub fn FileTree() -> impl IntoView {
         if let Some(outcome) = &analysis.outcome {
             paths.extend(outcome.files.iter().filter(|f| f.original.is_none()).map(|f| f.path.clone()));
         }
-        paths.sort();
+        mesh_rewrite::order::sort(&mut paths);
         paths.dedup();
         paths.into_iter().map(|p| (file_badges(&analysis, &p), p)).collect::<Vec<(Badges, String)>>()
     });

@@ -148,7 +148,7 @@ pub async fn bring(store: Store, picked: Vec<Picked>) {
     }
     // Folder picks come in file-system order; the project lists them by path.
     let mut picked = picked;
-    picked.sort_by(|a, b| a.path.cmp(&b.path));
+    mesh_rewrite::order::sort_by(&mut picked, |a, b| a.path.cmp(&b.path));
     let limits = Limits::default();
     let existing: Vec<(String, String)> =
         store.files.with_untracked(|f| f.iter().map(|f| (f.path.clone(), f.text.clone())).collect());

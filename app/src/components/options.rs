@@ -75,7 +75,7 @@ pub fn Options() -> impl IntoView {
     let count_paths = Memo::new(move |_| {
         let mut paths: Vec<String> = store.rule.with(|r| r.expected_counts.keys().cloned().collect());
         store.files.with(|f| paths.extend(f.iter().map(|f| f.path.clone())));
-        paths.sort();
+        mesh_rewrite::order::sort(&mut paths);
         paths.dedup();
         paths
     });

@@ -153,7 +153,7 @@ pub fn Report() -> impl IntoView {
             })
             .collect_view();
         let mut diagnostics: Vec<_> = report.diagnostics.iter().enumerate().collect();
-        diagnostics.sort_by_key(|(_, d)| d.severity);
+        mesh_rewrite::order::sort_by_key(&mut diagnostics, |(_, d)| d.severity);
         let diagnostics = diagnostics
             .into_iter()
             .map(|(i, d)| {

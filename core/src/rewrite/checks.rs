@@ -133,7 +133,7 @@ fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
         }
     }
     let mut paths: Vec<&str> = rule.expected_counts.keys().map(String::as_str).chain(made.keys().copied()).collect();
-    paths.sort();
+    crate::order::sort(&mut paths);
     paths.dedup();
     let mut problems = Vec::new();
     for path in paths {

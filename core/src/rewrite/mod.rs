@@ -323,7 +323,7 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
         };
         skipped.push(skip(&mention.spot, reason));
     }
-    skipped.sort_by_key(|s| s.start_byte);
+    crate::order::sort_by_key(&mut skipped, |s| s.start_byte);
 
     let call = format!("{}()", rule.helper_name);
     let mut edits: Vec<Edit> = replaced
@@ -344,7 +344,7 @@ fn plan(path: &str, parsed: &Parsed, rule: &Rule) -> Planned {
         };
         edits.extend(edit);
         // An insertion sorts before a replacement starting at the same byte.
-        edits.sort_by_key(|e| (e.start, e.end));
+        crate::order::sort_by_key(&mut edits, |e| (e.start, e.end));
     }
     Planned {
         path: path.to_owned(),
@@ -438,7 +438,7 @@ pub fn assemble(files: Vec<FileRewrite>, rule: &Rule) -> Outcome {
 /// files that are not UTF-8, links not followed). The rewrite never writes over what it did not
 /// read: when the helper file is one of them, the helper is not inserted (nor the file created).
 pub fn assemble_with_unread(mut files: Vec<FileRewrite>, rule: &Rule, unread: &[String]) -> Outcome {
-    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    crate::order::sort_by(&mut files, |a, b| a.file.path.cmp(&b.file.path));
     let total: usize = files.iter().map(|f| f.report.replacements.len()).sum();
     let action = match files.iter().position(|f| f.file.path == rule.helper_file) {
         Some(i) if files[i].after().helper_defined() => HelperAction::Present,
@@ -579,7 +579,7 @@ fn diagnostics(files: &[FileRewrite], rule: &Rule) -> Vec<Diagnostic> {
                 }
             }
         }
-        found.sort_by_key(|d| (d.line, d.column, d.severity));
+        crate::order::sort_by_key(&mut found, |d| (d.line, d.column, d.severity));
         all.extend(found);
     }
     all

@@ -44,7 +44,7 @@ pub fn check(helper: &Helper) -> Vec<TypeError> {
             format!("{} returns {ty} where callers expect a Pid", helper.name),
         );
     }
-    checker.errors.sort_by_key(|e| (e.line, e.column));
+    crate::order::sort_by_key(&mut checker.errors, |e| (e.line, e.column));
     checker.errors
 }
 
