@@ -123,7 +123,9 @@ test('uploading a zip keeps its paths and lists the other entries as ignored', T
   // A file that only claims to be a zip is named as such.
   await page.getByTestId('upload-files').setInputFiles({ name: 'fake.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
   await expectNotice(page, 'No new files; skipped 1 (see the list)');
-  assert.deepEqual(await texts(page.getByTestId('skipped-upload')), ['fake.zip — not a readable zip: Missing end of central directory']);
+  assert.deepEqual(await texts(page.getByTestId('skipped-upload')), [
+    'fake.zip — not a readable zip: Missing end of central directory',
+  ]);
   await screenshot(page, 'bring-4-zip');
   assertOwnOrigin(requests, errors, env.server.origin);
   await context.close();

@@ -4,8 +4,8 @@
 //! the previous highlighting is carried over the edit so the text never lags the caret.
 
 use crate::analysis::{
-    byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans, tenths,
-    utf16_to_byte, widest_line_ch,
+    byte_to_utf16, derive_name, error_marks_html, highlight_lines, line_of, line_range, old_line_of, shift_spans,
+    tenths, utf16_to_byte, widest_line_ch,
 };
 use crate::state::{use_store, File};
 use leptos::html;
