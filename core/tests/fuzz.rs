@@ -10,6 +10,7 @@
 //! a failing input is kept as `target/fuzz/<target>-<seed>-<n>.crash`.
 
 use mesh_rewrite::bundle;
+use mesh_rewrite::intake::{self, Intake, Limits};
 use mesh_rewrite::parse::parse;
 use mesh_rewrite::permalink::{self, Simulation, State};
 use mesh_rewrite::project::{Project, SourceFile};
@@ -296,6 +297,25 @@ fn fuzz_bundle() {
         if let Ok(state) = bundle::from_json(&text(input)) {
             assert_eq!(bundle::from_json(&bundle::to_json(&state)), Ok(made_here(state)), "a bundle re-encodes to itself");
         }
+    });
+}
+
+#[test]
+fn fuzz_zip() {
+    // Zips as the page writes them (four of the example's files) and as Python's zipfile does (stored,
+    // deflated, bzip2, a bad CRC).
+    let python = std::fs::read(root().join("core/tests/fixtures/intake/python-zipfile.zip")).unwrap();
+    fuzz("zip", vec![intake::zip_files(&example()[..4]), python], |input| {
+        let limits = Limits { max_file_bytes: 64 * 1024, max_project_bytes: 256 * 1024, max_files: 50 };
+        let mut intake = Intake::new(limits);
+        intake.offer("fuzz.zip", input);
+        assert!(intake.files.len() <= limits.max_files);
+        assert!(intake.files.iter().map(|(_, t)| t.len()).sum::<usize>() <= limits.max_project_bytes);
+        // What was taken, zipped again, comes back the same.
+        let mut again = Intake::new(limits);
+        again.offer("again.zip", &intake::zip_files(&intake.files));
+        assert_eq!(again.files, intake.files);
+        assert!(again.skipped.is_empty(), "{:?}", again.skipped);
     });
 }
 

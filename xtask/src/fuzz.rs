@@ -3,7 +3,7 @@
 
 use crate::run::{cmd, status, Result};
 
-const TARGETS: &[&str] = &["parse", "rewrite", "permalink", "bundle", "scenario", "simulate", "config"];
+const TARGETS: &[&str] = &["parse", "rewrite", "permalink", "bundle", "zip", "scenario", "simulate", "config"];
 
 pub fn run(args: &[String]) -> Result {
     let target = args.first().map_or("all", String::as_str);
