@@ -246,21 +246,20 @@ fn inflate(
 }
 
 /// The files as a zip archive (DEFLATE), paths as given: regular files, `rw-r--r--`, dated at zip's
-/// epoch (1980-01-01; the engine has no clock).
-pub fn zip_files(files: &[(String, String)]) -> Vec<u8> {
-    const MEMORY: &str = "writing a zip to memory cannot fail";
-    let epoch = rawzip::time::UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0).expect("a valid date");
+/// epoch (1980-01-01; the engine has no clock). `None` only for a path zip cannot hold (over 64 KB).
+pub fn zip_files(files: &[(String, String)]) -> Option<Vec<u8>> {
+    let epoch = rawzip::time::UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0)?;
     let mut out = Vec::new();
     let mut archive = rawzip::ZipArchiveWriter::new(&mut out);
     for (path, text) in files {
         let builder = archive.new_file(path.as_str()).compression_method(rawzip::CompressionMethod::DEFLATE);
-        let (mut entry, _) = builder.unix_permissions(0o100644).last_modified(epoch).start().expect(MEMORY);
-        entry.write_all(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)).expect(MEMORY);
+        let (mut entry, _) = builder.unix_permissions(0o100644).last_modified(epoch).start().ok()?;
+        entry.write_all(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)).ok()?;
         let descriptor = rawzip::DataDescriptorOutput::new(CRC32.checksum(text.as_bytes()), text.len() as u64);
-        entry.finish(descriptor).expect(MEMORY);
+        entry.finish(descriptor).ok()?;
     }
-    archive.finish().expect(MEMORY);
-    out
+    archive.finish().ok()?;
+    Some(out)
 }
 
 #[cfg(test)]
@@ -345,11 +344,14 @@ mod tests {
             ("api/helpers.mpl".to_owned(), "pub fn a() do 1 end\n".to_owned()),
             ("main.mpl".to_owned(), "fn main() do a() end\n".to_owned()),
         ];
-        let mut bytes = zip_files(&files);
+        let mut bytes = zip_files(&files).unwrap();
         let mut intake = Intake::new(Limits::default());
         intake.offer("project.zip", &bytes);
         assert_eq!(intake.files, files);
         assert!(intake.skipped.is_empty());
+
+        // A path zip cannot hold is refused, not cut.
+        assert_eq!(zip_files(&[(format!("{}.mpl", "a".repeat(65_536)), String::new())]), None);
 
         bytes.truncate(bytes.len() / 2);
         let mut broken = Intake::new(Limits::default());
@@ -385,7 +387,7 @@ mod tests {
         // last five are refused without being inflated.
         let files: Vec<_> = (0..10).map(|i| (format!("f{i}.mpl"), format!("{i}").repeat(900))).collect();
         let mut intake = Intake::new(Limits { max_file_bytes: 1000, max_project_bytes: 3000, max_files: 100 });
-        intake.offer("many.zip", &zip_files(&files));
+        intake.offer("many.zip", &zip_files(&files).unwrap());
         assert_eq!(paths(&intake), ["f0.mpl", "f1.mpl", "f2.mpl"]);
         let refused: Vec<_> = reasons(&intake).into_iter().map(|(p, r)| format!("{p}: {r}")).collect();
         let mut expected = vec!["f3.mpl: the project would pass the 0.0 MB limit".to_owned()];
@@ -449,7 +451,7 @@ mod tests {
     #[test]
     fn zip_entries_past_the_limit_are_not_inflated() {
         let big = "x".repeat(64 * 1024);
-        let bytes = zip_files(&[("big.mpl".to_owned(), big), ("notes.txt".to_owned(), "hi".to_owned())]);
+        let bytes = zip_files(&[("big.mpl".to_owned(), big), ("notes.txt".to_owned(), "hi".to_owned())]).unwrap();
         let mut intake = Intake::new(Limits { max_file_bytes: 1024, ..Limits::default() });
         intake.offer("p.zip", &bytes);
         assert!(intake.files.is_empty());

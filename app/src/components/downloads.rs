@@ -5,7 +5,7 @@
 
 use crate::analysis::{download_warning, switch_target, Download};
 use crate::browser::download;
-use crate::state::{use_store, Store};
+use crate::state::{use_store, Level, Store};
 use leptos::prelude::*;
 use mesh_rewrite::intake::zip_files;
 use wasm_bindgen::JsCast;
@@ -31,7 +31,12 @@ fn save(store: Store, what: &Download) {
             }
             Download::Zip => {
                 let files: Vec<_> = outcome.files.iter().map(|f| (format!("{base}{}", f.path), f.text.clone())).collect();
-                download::save(&name, "application/zip", &zip_files(&files));
+                match zip_files(&files) {
+                    Some(zip) => download::save(&name, "application/zip", &zip),
+                    None => {
+                        store.notify(Level::Error, "A path is too long for a zip (over 65,535 bytes): download the patch")
+                    }
+                }
             }
             Download::File(path) => {
                 if let Some(f) = outcome.files.iter().find(|f| &f.path == path) {
