@@ -65,7 +65,7 @@ pub fn to_json(state: &State) -> String {
             remote_calls_work: state.simulation.remote_calls_work,
         },
     };
-    serde_json::to_string_pretty(&wire).expect("in-memory serialization cannot fail")
+    serde_json::to_string_pretty(&wire).unwrap_or_else(|_| unreachable!("in-memory serialization cannot fail"))
 }
 
 /// The state in a bundle.

@@ -34,7 +34,7 @@ pub fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_mesh::LANGUAGE.into())
-        .expect("the bundled Mesh grammar matches the tree-sitter runtime");
+        .unwrap_or_else(|_| unreachable!("the bundled Mesh grammar matches the tree-sitter runtime"));
     parser
 }
 

@@ -164,7 +164,7 @@ pub fn encode(state: &State, baseline: Option<Baseline>) -> String {
 /// The `v1.` fragment: what links were before `v2` (kept to test that old links still open).
 pub fn encode_v1(state: &State) -> String {
     let wire = StateV1::from(state);
-    let bytes = postcard::to_allocvec(&wire).expect("in-memory serialization cannot fail");
+    let bytes = postcard::to_allocvec(&wire).unwrap_or_else(|_| unreachable!("in-memory serialization cannot fail"));
     let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
     format!("v1.{}", base64(&packed))
 }

@@ -109,7 +109,7 @@ impl Rule {
 
     /// The rule as a `--config` file: what the page hands to the CLI so it does exactly what the page showed.
     pub fn to_config(&self) -> String {
-        let body = toml::to_string(self).expect("a rule is plain strings, lists and a map");
+        let body = toml::to_string(self).unwrap_or_else(|_| unreachable!("a rule is plain strings, lists and a map"));
         format!(
             "# mesh-rewrite config, written by mesh-rewrite {}\n\
              # mesh-rewrite rewrite --config mesh-rewrite.toml --write PROJECT_DIR\n\n{body}",

@@ -132,7 +132,7 @@ pub fn built_in_names() -> Vec<&'static str> {
 /// A built-in scenario by name.
 pub fn built_in(name: &str) -> Option<Scenario> {
     let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
-    Some(parse(text, name).expect("built-in scenarios parse"))
+    Some(parse(text, name).unwrap_or_else(|_| unreachable!("built-in scenarios parse")))
 }
 
 /// Parses scenario text. `default_name` is used unless the text has a `scenario NAME` line.
