@@ -172,8 +172,9 @@ fn pack(state: &State, files: FilesV2, baseline: Option<Baseline>) -> Vec<u8> {
         simulation: state.simulation.to_wire(),
     };
     let extra = ExtraV2 { engine: engine_wire(), skip: state.rule.skip.clone(), only: state.rule.only.clone() };
-    let mut bytes = postcard::to_allocvec(&wire).unwrap_or_else(|_| unreachable!("in-memory serialization cannot fail"));
-    bytes.extend(postcard::to_allocvec(&extra).unwrap_or_else(|_| unreachable!("in-memory serialization cannot fail")));
+    const MEMORY: &str = "in-memory serialization cannot fail";
+    let mut bytes = postcard::to_allocvec(&wire).unwrap_or_else(|_| unreachable!("{MEMORY}"));
+    bytes.extend(postcard::to_allocvec(&extra).unwrap_or_else(|_| unreachable!("{MEMORY}")));
     let deflated = deflate_with_dictionary(DICTIONARY_1.as_bytes(), &bytes);
     let mut header = DICTIONARY_ID << 4 | EXTRA;
     let mut out = Vec::with_capacity(bytes.len().min(deflated.len()) + 5);
