@@ -50,7 +50,7 @@ pub async fn from_drop(transfer: &DataTransfer) -> Vec<Picked> {
             picked.push(Picked { path, file });
         }
     }
-    mesh_rewrite::order::sort_by(&mut picked, |a, b| a.path.cmp(&b.path));
+    // In walk order: `intake::bring` sorts every pick by path.
     picked
 }
 
