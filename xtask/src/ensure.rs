@@ -17,7 +17,7 @@ const APT: &[(&str, &str, &str)] = &[
     ("chromium", "chromium", "headless browser for wasm and end-to-end tests"),
     ("chromedriver", "chromium-driver", "drives Chromium for wasm-bindgen-test"),
     ("node", "nodejs", "evaluates grammar.js, runs the end-to-end tests and npm's wasm-opt"),
-    ("npm", "npm", "installs playwright-core and binaryen (wasm-opt 132)"),
+    ("npm", "npm", "installs playwright-core, binaryen (wasm-opt 132), esbuild and zopfli"),
     ("git", "git", "applies the CLI's and the page's patches in the tests (`git apply`)"),
 ];
 
@@ -105,7 +105,7 @@ pub fn node_modules() -> Result {
         _ => false,
     };
     if !fresh {
-        println!("xtask: running `npm ci` in tests/: playwright-core drives the browser tests; wasm-opt, zopfli the page");
+        println!("xtask: running `npm ci` in tests/: playwright-core drives the browser tests; wasm-opt, esbuild, zopfli the page");
         let mut c = cmd("npm", &["ci", "--no-audit", "--no-fund"]);
         status(c.current_dir(&dir))?;
     }

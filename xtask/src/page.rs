@@ -37,7 +37,7 @@ pub fn build(profile: Profile) -> Result {
     bindgen(profile, &wasm, &out)?;
 
     let stage = target.join("page-stage");
-    let assets = Assets::new(&stage)?;
+    let assets = Assets::new(&stage, profile == Profile::Release)?;
     let (bg, glue) = (read(&out.join(format!("{APP}_bg.wasm")))?, read(&out.join(format!("{APP}.js")))?);
     let html = assets.index_html(&read(&root().join("index.html"))?, APP, &bg, &glue)?;
     assets.write("index.html", html.as_bytes())?;
