@@ -3,6 +3,7 @@
 //! there every sort orders indices with one instantiation and then moves the items into place.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// Sorts `items` by `cmp`, keeping equal items in their order.
 pub fn sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
@@ -20,6 +21,16 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 /// Sorts `items`, keeping equal items in their order.
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// `pairs` as a map, inserted one by one (a later pair's value wins, as with `collect`): collecting
+/// into a `BTreeMap` sorts the pairs first, one more instantiation of std's sort per key and value type.
+pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in pairs {
+        map.insert(key, value);
+    }
+    map
 }
 
 /// The wasm sort: public so the native tests hold it to std's.
@@ -62,6 +73,13 @@ mod tests {
             std.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(ours, std);
         }
+    }
+
+    #[test]
+    fn maps_are_what_collect_makes() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        assert_eq!(map(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(map(pairs).into_iter().collect::<Vec<_>>(), [("a", 5), ("b", 3), ("c", 4)]);
     }
 
     #[test]

@@ -13,7 +13,6 @@ use crate::rewrite::rule::{HelperForm, Rule};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Fragments longer than this are refused before decoding (a 50 MB payload compresses to far less).
@@ -293,7 +292,7 @@ impl TryFrom<StateV1> for State {
                 helper_file: r.helper_file,
                 excluded_files: r.excluded_files,
                 stay_local: r.stay_local,
-                expected_counts: r.expected_counts.into_iter().map(|(p, n)| (p, n as usize)).collect::<BTreeMap<_, _>>(),
+                expected_counts: crate::order::map(r.expected_counts.into_iter().map(|(p, n)| (p, n as usize))),
                 helper_form,
                 custom_helper: r.custom_helper,
                 skip: Vec::new(),

@@ -138,7 +138,7 @@ impl TryFrom<RuleV2> for Rule {
             excluded_files: w.excluded_files.unwrap_or(d.excluded_files),
             stay_local: w.stay_local.unwrap_or(d.stay_local),
             expected_counts: match w.expected_counts {
-                Some(c) => c.into_iter().map(|(p, n)| (p, n as usize)).collect(),
+                Some(c) => crate::order::map(c.into_iter().map(|(p, n)| (p, n as usize))),
                 None => d.expected_counts,
             },
             helper_form: super::byte_form(w.helper_form)?,

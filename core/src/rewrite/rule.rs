@@ -90,7 +90,7 @@ impl Default for Rule {
             helper_file: "api/helpers.mpl".into(),
             excluded_files: vec!["ingestion/pipeline.mpl".into()],
             stay_local: vec!["stream_manager".into()],
-            expected_counts: counts.iter().map(|(p, n)| (p.to_string(), *n)).collect(),
+            expected_counts: crate::order::map(counts.iter().map(|(p, n)| (p.to_string(), *n))),
             helper_form: HelperForm::Plan,
             custom_helper: String::new(),
             skip: Vec::new(),

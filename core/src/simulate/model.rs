@@ -222,20 +222,18 @@ impl Cluster {
                 up: n.up,
                 self_name: n.self_name().to_owned(),
                 peers: n.peers.iter().map(|p| self.nodes[p].id.clone()).collect(),
-                processes: n
-                    .processes
-                    .iter()
-                    .map(|(s, l)| (self.show_pid(Some(Pid { node: i, serial: *s })), l.clone()))
-                    .collect(),
-                local: n.local.iter().map(|(k, p)| (k.clone(), self.show_pid(Some(*p)))).collect(),
-                global: n.global.iter().map(|(k, p)| (k.clone(), self.show_pid(Some(*p)))).collect(),
+                processes: crate::order::map(
+                    n.processes.iter().map(|(s, l)| (self.show_pid(Some(Pid { node: i, serial: *s })), l.clone())),
+                ),
+                local: self.show_table(&n.local),
+                global: self.show_table(&n.global),
             })
             .collect()
     }
 
     /// A registry table as `name → <pid>` text, for traces.
     pub fn show_table(&self, table: &BTreeMap<String, Pid>) -> BTreeMap<String, String> {
-        table.iter().map(|(k, p)| (k.clone(), self.show_pid(Some(*p)))).collect()
+        crate::order::map(table.iter().map(|(k, p)| (k.clone(), self.show_pid(Some(*p)))))
     }
 }
 
