@@ -3,7 +3,7 @@
 
 use crate::rewrite::rule::Rule;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 pub use crate::rewrite::rule::module_name;
 
@@ -146,7 +146,9 @@ pub fn detect_root_for<S: AsRef<str>>(paths: &[S], rule: &Rule) -> String {
         }
     }
     let rule_paths = std::iter::once(&rule.helper_file).chain(&rule.excluded_files).chain(rule.expected_counts.keys());
-    let folders: BTreeSet<&str> = rule_paths.map(|p| parent(p)).filter(|d| !d.is_empty()).collect();
+    let mut folders: Vec<&str> = rule_paths.map(|p| parent(p)).filter(|d| !d.is_empty()).collect();
+    crate::order::sort(&mut folders);
+    folders.dedup();
     let fit = |root: &str| {
         let under = |folder: &str| if root.is_empty() { folder.to_owned() } else { format!("{root}/{folder}") };
         folders.iter().filter(|f| dirs.contains(under(f).as_str())).count()
