@@ -122,17 +122,18 @@ fn counts_match(files: &[FileRewrite], rule: &Rule) -> Check {
                       set expected_counts in the config to check counts of your own";
         return check(name, Vec::new(), detail.to_owned());
     }
-    let mut made: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut kept: BTreeMap<&str, usize> = BTreeMap::new();
+    // Keyed like `expected_counts` (String → usize): the page then holds one B-tree of that type, not two.
+    let mut made: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kept: BTreeMap<String, usize> = BTreeMap::new();
     for f in files {
         if !f.report.replacements.is_empty() {
-            made.insert(&f.file.path, f.report.replacements.len());
+            made.insert(f.file.path.clone(), f.report.replacements.len());
         }
         if chosen(f) > 0 {
-            kept.insert(&f.file.path, chosen(f));
+            kept.insert(f.file.path.clone(), chosen(f));
         }
     }
-    let mut paths: Vec<&str> = rule.expected_counts.keys().map(String::as_str).chain(made.keys().copied()).collect();
+    let mut paths: Vec<&str> = rule.expected_counts.keys().chain(made.keys()).map(String::as_str).collect();
     crate::order::sort(&mut paths);
     paths.dedup();
     let mut problems = Vec::new();
