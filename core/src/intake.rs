@@ -59,7 +59,7 @@ impl std::fmt::Display for SkipReason {
 fn megabytes(bytes: usize) -> String {
     const MB: u64 = 1024 * 1024;
     let bytes = bytes as u64;
-    if bytes % MB == 0 {
+    if bytes.is_multiple_of(MB) {
         return format!("{} MB", bytes / MB);
     }
     let (tenths, rest) = (bytes * 10 / MB, bytes * 10 % MB);
