@@ -84,9 +84,7 @@ impl Assets {
             n => Err(format!("index.html: expected one </head>, found {n}")),
         }
     }
-}
 
-impl Assets {
     /// `bytes` minified by esbuild when this build minifies and `ext` is `css` or `js`; else as they are.
     fn minified(&self, bytes: Vec<u8>, ext: &str) -> Result<Vec<u8>> {
         if !self.minify || !matches!(ext, "css" | "js") {
