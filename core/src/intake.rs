@@ -111,7 +111,7 @@ impl Intake {
             let limit = self.limits.max_file_bytes;
             return self.skip(&path, SkipReason::FileTooLarge { size: bytes.len(), limit });
         }
-        if self.files_before + self.files.len() >= self.limits.max_files {
+        if self.has_max_files() {
             return self.skip(&path, SkipReason::TooManyFiles { limit: self.limits.max_files });
         }
         if self.bytes + bytes.len() > self.limits.max_project_bytes {
@@ -155,18 +155,19 @@ impl Intake {
                 self.skip(&path, SkipReason::NotMesh);
                 continue;
             }
-            if self.files_before + self.files.len() >= self.limits.max_files {
+            // Refused before inflating: what would be refused after it anyway.
+            if self.has_max_files() {
                 self.skip(&path, SkipReason::TooManyFiles { limit: self.limits.max_files });
+                continue;
+            }
+            if budget == 0 {
+                self.skip(&path, SkipReason::ZipTooLarge { limit: total });
                 continue;
             }
             // The declared size can lie; inflate at most one byte past the limit.
             let cap = self.limits.max_file_bytes + 1;
             let limit = cap.min(budget);
-            let inflated = match limit {
-                0 => Ok(Inflated { bytes: Vec::new(), whole: false }),
-                _ => inflate(&archive, &header, limit),
-            };
-            match inflated {
+            match inflate(&archive, &header, limit) {
                 Err(why) => self.skip(&path, SkipReason::BadZip(why)),
                 Ok(Inflated { bytes, whole: true }) => {
                     budget -= bytes.len();
@@ -174,7 +175,8 @@ impl Intake {
                 }
                 Ok(Inflated { bytes, .. }) if limit == cap => {
                     budget -= bytes.len();
-                    let size = usize::try_from(header.uncompressed_size_hint()).unwrap_or(usize::MAX).max(bytes.len());
+                    let declared = usize::try_from(header.uncompressed_size_hint()).unwrap_or(usize::MAX);
+                    let size = declared.max(bytes.len());
                     self.skip(&path, SkipReason::FileTooLarge { size, limit: self.limits.max_file_bytes });
                 }
                 Ok(_) => {
@@ -183,6 +185,11 @@ impl Intake {
                 }
             }
         }
+    }
+
+    /// Whether the project holds as many files as the limits allow (the user's and this intake's).
+    fn has_max_files(&self) -> bool {
+        self.files_before + self.files.len() >= self.limits.max_files
     }
 
     fn skip(&mut self, path: &str, reason: SkipReason) {
