@@ -34,7 +34,8 @@ fn save(store: Store, what: &Download) {
                 match zip_files(&files) {
                     Some(zip) => download::save(&name, "application/zip", &zip),
                     None => {
-                        store.notify(Level::Error, "A path is too long for a zip (over 65,535 bytes): download the patch")
+                        let why = "A path is too long for a zip (over 65,535 bytes): download the patch";
+                        store.notify(Level::Error, why)
                     }
                 }
             }
