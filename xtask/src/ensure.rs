@@ -105,7 +105,7 @@ pub fn node_modules() -> Result {
         _ => false,
     };
     if !fresh {
-        println!("xtask: `npm ci` in tests/: playwright-core drives the browser tests; wasm-opt, esbuild, zopfli the page");
+        println!("xtask: `npm ci` in tests/: playwright-core for the browser tests; wasm-opt, esbuild, zopfli");
         let mut c = cmd("npm", &["ci", "--no-audit", "--no-fund"]);
         status(c.current_dir(&dir))?;
     }
