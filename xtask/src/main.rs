@@ -11,6 +11,7 @@ mod http;
 mod page;
 mod run;
 mod serve;
+mod size;
 mod test;
 
 use std::process::ExitCode;
@@ -28,9 +29,11 @@ tasks:
                  latencies in headless Chromium (keypress → diff, load, example → report)
   bench peer [RUNS]
                  the CLI against tree-sitter and ast-grep on a 10,000-file tree, side by side
+  size           where the page's gzipped bytes go: the UI, the engine, the data, the
+                 bundled example and each crate, as what the page would lose without it
   fuzz [TARGET] [SECONDS]
-                 mutation fuzzing of the engine's entry points (all targets, 60 s each
-                 by default; targets: parse rewrite permalink bundle scenario simulate config)";
+                 mutation fuzzing of the engine's entry points (all targets, 60 s each by
+                 default; targets: parse rewrite permalink bundle zip scenario simulate config)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(rest),
         Some("bench") => bench::run(rest),
         Some("fuzz") => fuzz::run(rest),
+        Some("size") => size::run(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -6,9 +6,9 @@
 use crate::assets::Assets;
 use crate::ensure::WASM_TARGET;
 use crate::run::{cmd, root, status, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-const APP: &str = "mesh-playground";
+pub const APP: &str = "mesh-playground";
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum Profile {
@@ -30,13 +30,9 @@ impl Profile {
 }
 
 pub fn build(profile: Profile) -> Result {
-    status(&mut cmd("cargo", &["build", "-p", APP, "--target", WASM_TARGET, "--profile", profile.name()]))?;
-    let target = root().join("target");
-    let wasm = target.join(WASM_TARGET).join(profile.name()).join(format!("{APP}.wasm"));
-    let out = target.join("page-bindgen").join(profile.name());
-    bindgen(profile, &wasm, &out)?;
-
-    let stage = target.join("page-stage");
+    // XTASK_WASM_NAMES=1 keeps function names (a browser profile can then name the wasm's frames).
+    let out = wasm(profile, std::env::var_os("XTASK_WASM_NAMES").is_some())?;
+    let stage = root().join("target").join("page-stage");
     let assets = Assets::new(&stage, profile == Profile::Release)?;
     let (bg, glue) = (read(&out.join(format!("{APP}_bg.wasm")))?, read(&out.join(format!("{APP}.js")))?);
     let html = assets.index_html(&read(&root().join("index.html"))?, APP, &bg, &glue)?;
@@ -51,12 +47,23 @@ pub fn build(profile: Profile) -> Result {
     Ok(())
 }
 
+/// Builds the app and returns the folder holding its wasm-bindgen output (`{APP}_bg.wasm`,
+/// `{APP}.js`). A wasm that keeps function names (`names`) has a folder of its own, so measuring
+/// it (`cargo xtask size`) does not make the next `dist` redo wasm-bindgen and wasm-opt.
+pub fn wasm(profile: Profile, names: bool) -> Result<PathBuf> {
+    status(&mut cmd("cargo", &["build", "-p", APP, "--target", WASM_TARGET, "--profile", profile.name()]))?;
+    let target = root().join("target");
+    let wasm = target.join(WASM_TARGET).join(profile.name()).join(format!("{APP}.wasm"));
+    let folder = format!("{}{}", profile.name(), if names { "-names" } else { "" });
+    let out = target.join("page-bindgen").join(folder);
+    bindgen(profile, &wasm, &out, names)?;
+    Ok(out)
+}
+
 /// wasm-bindgen's output for cargo's `wasm` in `out`, through wasm-opt for release. Kept while cargo
 /// leaves `wasm` as it was (a stamp names it), so a build that changed no Rust skips these steps.
-fn bindgen(profile: Profile, wasm: &Path, out: &Path) -> Result {
+fn bindgen(profile: Profile, wasm: &Path, out: &Path, names: bool) -> Result {
     let meta = std::fs::metadata(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    // XTASK_WASM_NAMES=1 keeps function names (a browser profile can then name the wasm's frames).
-    let names = std::env::var_os("XTASK_WASM_NAMES").is_some();
     let input = format!("{:?} {} names={names}", meta.modified().ok(), meta.len());
     let stamp = out.join("made-from");
     if std::fs::read_to_string(&stamp).is_ok_and(|made| made == input) {
