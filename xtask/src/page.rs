@@ -29,9 +29,14 @@ impl Profile {
     }
 }
 
+/// Whether `XTASK_WASM_NAMES` asks for a page that keeps function names: a browser profile can then
+/// name the wasm's frames (README). Never shipped, so not held to the size budget.
+pub fn names_kept() -> bool {
+    std::env::var_os("XTASK_WASM_NAMES").is_some()
+}
+
 pub fn build(profile: Profile) -> Result {
-    // XTASK_WASM_NAMES=1 keeps function names (a browser profile can then name the wasm's frames).
-    let out = wasm(profile, std::env::var_os("XTASK_WASM_NAMES").is_some())?;
+    let out = wasm(profile, names_kept())?;
     let stage = root().join("target").join("page-stage");
     let assets = Assets::new(&stage, profile == Profile::Release)?;
     let (bg, glue) = (read(&out.join(format!("{APP}_bg.wasm")))?, read(&out.join(format!("{APP}.js")))?);

@@ -93,8 +93,8 @@ pub fn check_dist() -> Result {
     println!("{}: no `env` imports", wasm.display());
     let budget = PAGE_BUDGET_GZ.to_string();
     let mut args = vec!["xtask/precompress.mjs", "dist"];
-    // A build that keeps function names is for profiling (README): ~110 KB heavier, never shipped.
-    if std::env::var_os("XTASK_WASM_NAMES").is_some() {
+    // ~110 KB heavier than what ships.
+    if crate::page::names_kept() {
         println!("xtask: XTASK_WASM_NAMES keeps function names: this build is not held to the budget");
     } else {
         args.extend(["--budget-gz", &budget]);
