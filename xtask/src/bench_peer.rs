@@ -9,7 +9,7 @@
 //! (A B A B …) so that load from others on the machine hits both sides alike; the table gives
 //! medians, and the ratio is the median of the per-pair ratios.
 
-use crate::run::{cmd, output, root, status, Result};
+use crate::run::{cmd, files_under, output, root, status, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -55,9 +55,11 @@ pub fn run(args: &[String]) -> Result {
     let big_dir = work.join("big");
     let big = generate_big(&root.join("public/examples/mesher"), &big_dir)?;
     let paths = work.join("paths.txt");
-    let mut listed: Vec<String> = Vec::new();
-    list_mpl(&tree, &mut listed)?;
-    listed.sort();
+    let listed: Vec<String> = files_under(&tree)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "mpl"))
+        .map(|p| p.display().to_string())
+        .collect();
     fs::write(&paths, listed.join("\n") + "\n").map_err(|e| e.to_string())?;
     println!("tree: {files} files, {:.1} MB; big file: {:.1} MB", bytes as f64 / 1e6, fs::metadata(&big).map_or(0, |m| m.len()) as f64 / 1e6);
 
@@ -224,8 +226,7 @@ fn build_library(root: &Path, work: &Path) -> Result<PathBuf> {
 
 /// The example project plus copies of its handler files under `gen/` up to `FILES` files.
 fn generate_tree(example: &Path, tree: &Path) -> Result<(usize, usize)> {
-    let mut sources = Vec::new();
-    collect(example, example, &mut sources)?;
+    let sources = mpl_sources(example)?;
     let handlers: Vec<&(String, String)> = sources.iter().filter(|(_, t)| t.contains(PATTERN)).collect();
     if handlers.is_empty() {
         return Err(format!("no file under {} calls {PATTERN}", example.display()));
@@ -251,9 +252,7 @@ fn generate_tree(example: &Path, tree: &Path) -> Result<(usize, usize)> {
 /// One file of at least `BIG_BYTES`: the handler files' bodies (imports stripped, as one module
 /// has them once) repeated, after the imports of the first.
 fn generate_big(example: &Path, dir: &Path) -> Result<PathBuf> {
-    let mut sources = Vec::new();
-    collect(example, example, &mut sources)?;
-    sources.sort();
+    let sources = mpl_sources(example)?;
     let handlers: Vec<&str> = sources.iter().filter(|(_, t)| t.contains(PATTERN)).map(|(_, t)| t.as_str()).collect();
     let is_import = |l: &str| l.starts_with("from ") || l.starts_with("import ");
     let mut text: String = handlers[0].lines().filter(|l| is_import(l)).map(|l| format!("{l}\n")).collect();
@@ -271,27 +270,12 @@ fn generate_big(example: &Path, dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result {
-    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            collect(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "mpl") {
-            let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
-            out.push((rel, fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?));
-        }
+/// The `.mpl` files under `root`: each path relative to it (with `/`) and its text, in path order.
+fn mpl_sources(root: &Path) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for path in files_under(root)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "mpl")) {
+        let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+        out.push((rel, fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?));
     }
-    Ok(())
-}
-
-fn list_mpl(dir: &Path, out: &mut Vec<String>) -> Result {
-    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            list_mpl(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "mpl") {
-            out.push(path.display().to_string());
-        }
-    }
-    Ok(())
+    Ok(out)
 }

@@ -13,6 +13,25 @@ pub fn root() -> PathBuf {
     Path::new(&manifest).parent().expect("xtask sits inside the repository").to_path_buf()
 }
 
+/// Every file under `dir`, at any depth, in path order.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, into: &mut Vec<PathBuf>) -> Result {
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+            if path.is_dir() {
+                walk(&path, into)?;
+            } else {
+                into.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
 /// Builds a command for `program args…`, run from the repository root with `tool_path()` as PATH.
 pub fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);

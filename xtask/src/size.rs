@@ -6,7 +6,8 @@
 
 use crate::ensure;
 use crate::page::{self, Profile, APP};
-use crate::run::{cmd, output, root, Result};
+use crate::ensure::WASM_TARGET;
+use crate::run::{cmd, files_under, output, root, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
@@ -94,28 +95,14 @@ fn crate_name(function: &str) -> String {
 
 /// The crates `package` builds into the page's wasm, as Rust names them (`-` → `_`).
 fn crates_of(package: &str) -> Result<BTreeSet<String>> {
-    let args = ["tree", "-p", package, "--target", "wasm32-unknown-unknown", "-e", "normal", "--prefix", "none"];
+    let args = ["tree", "-p", package, "--target", WASM_TARGET, "-e", "normal", "--prefix", "none"];
     let tree = output(&mut cmd("cargo", &args)).ok_or(format!("`cargo {}` failed", args.join(" ")))?;
     Ok(tree.lines().filter_map(|l| l.split(' ').next()).map(|c| c.replace('-', "_")).collect())
 }
 
 /// Each file of the bundled example (public/examples), as the wasm holds it.
 fn example_texts() -> Result<Vec<Vec<u8>>> {
-    fn walk(dir: &std::path::Path, into: &mut Vec<Vec<u8>>) -> Result {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, into)?;
-            } else {
-                into.push(page::read(&path)?);
-            }
-        }
-        Ok(())
-    }
-    let mut texts = Vec::new();
-    walk(&root().join("public/examples"), &mut texts)?;
-    Ok(texts)
+    files_under(&root().join("public/examples"))?.iter().map(|path| page::read(path)).collect()
 }
 
 /// The parts of a wasm that gzip sees: function bodies (with their names) and data segments.
